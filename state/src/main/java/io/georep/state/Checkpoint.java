@@ -1,0 +1,27 @@
+package io.georep.state;
+
+import java.util.Objects;
+
+/**
+ * What georep has durably forwarded for one source partition.
+ *
+ * @param source the last source position acknowledged by the target
+ * @param sequenceId the producer sequence id sent with that message
+ * @param target the position the target broker gave that message
+ * @param sourcePublishTime the publish time of that message on the source, in epoch millis
+ * @param forwardedCount how many messages of this partition georep has forwarded so far
+ * @param updatedAtMillis when this checkpoint was taken, in epoch millis
+ */
+public record Checkpoint(
+    Position source,
+    long sequenceId,
+    Position target,
+    long sourcePublishTime,
+    long forwardedCount,
+    long updatedAtMillis) {
+
+  public Checkpoint {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+  }
+}

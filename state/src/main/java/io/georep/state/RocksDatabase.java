@@ -1,0 +1,275 @@
+package io.georep.state;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that touches RocksDB: opens the database with its column families, runs byte-level
+ * reads and writes, wraps every {@link RocksDBException} into a {@link StateStoreException} naming
+ * the operation and the directory, and closes everything in order.
+ *
+ * <p>Operations hold a read lock and {@link #close()} the write lock, so no operation runs on a
+ * closed native handle (which would crash the JVM rather than throw).
+ */
+final class RocksDatabase implements AutoCloseable {
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  /** The column families besides RocksDB's {@code default}, one per kind of record. */
+  enum Family {
+    CHECKPOINTS("checkpoints"),
+    POSITION_MAP("position-map"),
+    WORKFLOWS("workflows"),
+    AUDIT("audit");
+
+    final String id;
+
+    Family(String id) {
+      this.id = id;
+    }
+  }
+
+  /** Fills a write batch; runs inside {@link #write}. */
+  @FunctionalInterface
+  interface BatchFill {
+    void fill(Batch batch) throws RocksDBException;
+  }
+
+  /** The puts and deletes of one atomic write. */
+  final class Batch {
+    private final WriteBatch batch;
+
+    private Batch(WriteBatch batch) {
+      this.batch = batch;
+    }
+
+    void put(Family family, byte[] key, byte[] value) throws RocksDBException {
+      batch.put(handle(family), key, value);
+    }
+  }
+
+  @FunctionalInterface
+  private interface RocksCall<T> {
+    T call() throws RocksDBException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
+
+  private final Path directory;
+  private final RocksDB db;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions familyOptions;
+
+  /** Index 0 is {@code default}, then one per {@link Family} in ordinal order. */
+  private final List<ColumnFamilyHandle> handles;
+
+  /** WAL on, no fsync per write: survives process death, not necessarily machine death. */
+  private final WriteOptions writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private RocksDatabase(
+      Path directory,
+      RocksDB db,
+      DBOptions dbOptions,
+      ColumnFamilyOptions familyOptions,
+      List<ColumnFamilyHandle> handles) {
+    this.directory = directory;
+    this.db = db;
+    this.dbOptions = dbOptions;
+    this.familyOptions = familyOptions;
+    this.handles = handles;
+  }
+
+  static RocksDatabase open(Path dir) {
+    Path directory = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new StateStoreException("cannot create state directory " + directory + ": " + e, e);
+    }
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setKeepLogFileNum(5);
+    ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
+    for (Family family : Family.values()) {
+      descriptors.add(new ColumnFamilyDescriptor(family.id.getBytes(UTF_8), familyOptions));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+      LOG.info("Opened state store {}", directory);
+      return new RocksDatabase(directory, db, dbOptions, familyOptions, handles);
+    } catch (RocksDBException e) {
+      familyOptions.close();
+      dbOptions.close();
+      throw openFailure(directory, e);
+    }
+  }
+
+  private static StateStoreException openFailure(Path directory, RocksDBException e) {
+    String reason = String.valueOf(e.getMessage());
+    Path lockFile = directory.resolve("LOCK");
+    if (reason.contains("lock hold by current process")) {
+      return new StateStoreLockedException(
+          directory,
+          "state directory "
+              + directory
+              + " is already open in this georep process (lock file "
+              + lockFile
+              + "); close the other StateStore first or point state.dir elsewhere",
+          e);
+    }
+    if (reason.contains("While lock file")) {
+      return new StateStoreLockedException(
+          directory,
+          "state directory "
+              + directory
+              + " is in use by another georep process (lock file "
+              + lockFile
+              + "); stop that daemon or point state.dir elsewhere",
+          e);
+    }
+    return new StateStoreException("cannot open state directory " + directory + ": " + reason, e);
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  Optional<byte[]> get(String what, Family family, byte[] key) {
+    return guarded(what, () -> Optional.ofNullable(db.get(handle(family), key)));
+  }
+
+  /** Writes what {@code fill} puts in one atomic batch; writes nothing if {@code fill} throws. */
+  void write(String what, BatchFill fill) {
+    guarded(
+        what,
+        () -> {
+          try (WriteBatch batch = new WriteBatch()) {
+            fill.fill(new Batch(batch));
+            db.write(writeOptions, batch);
+          }
+          return null;
+        });
+  }
+
+  void delete(String what, Family family, byte[] key) {
+    guarded(
+        what,
+        () -> {
+          db.delete(handle(family), writeOptions, key);
+          return null;
+        });
+  }
+
+  /**
+   * Calls {@code visitor} with each key starting with {@code prefix} and its value, in key order.
+   */
+  void scan(String what, Family family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    guarded(
+        what,
+        () -> {
+          try (RocksIterator it = db.newIterator(handle(family))) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+              visitor.accept(it.key(), it.value());
+            }
+            it.status();
+          }
+          return null;
+        });
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private ColumnFamilyHandle handle(Family family) {
+    return handles.get(family.ordinal() + 1);
+  }
+
+  private <T> T guarded(String what, RocksCall<T> call) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new StateStoreException(
+            "cannot " + what + ": the state store at " + directory + " is closed");
+      }
+      return call.call();
+    } catch (RocksDBException e) {
+      throw new StateStoreException(
+          "cannot " + what + " in state directory " + directory + ": " + e.getMessage(), e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Flushes the memtables to SST files (so a reopen need not replay the WAL), then releases the
+   * handles and the directory lock. Idempotent. Throws if the flush or close failed, after
+   * releasing everything anyway.
+   */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      RocksDBException failure = null;
+      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        db.flush(flush, handles);
+      } catch (RocksDBException e) {
+        failure = e;
+      }
+      handles.forEach(ColumnFamilyHandle::close);
+      try {
+        db.closeE();
+      } catch (RocksDBException e) {
+        failure = failure == null ? e : failure;
+      }
+      writeOptions.close();
+      familyOptions.close();
+      dbOptions.close();
+      if (failure != null) {
+        throw new StateStoreException(
+            "cannot close state directory " + directory + " cleanly: " + failure.getMessage(),
+            failure);
+      }
+      LOG.info("Closed state store {}", directory);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+}
