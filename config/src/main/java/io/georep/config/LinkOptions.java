@@ -1,0 +1,64 @@
+package io.georep.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits, intervals and switches of one link.
+ *
+ * @param discoveryInterval how often the link lists the source topics in scope (default 10s)
+ * @param inFlightMessages messages sent to the target and not yet acknowledged (default 5000)
+ * @param inFlightBytes bytes sent to the target and not yet acknowledged (default 64 MiB)
+ * @param messagesPerSecond rate limit of the link, 0 for none (the default)
+ * @param bytesPerSecond rate limit of the link in bytes, 0 for none (the default)
+ * @param enableTargetDeduplication whether georep switches deduplication on at the target
+ *     namespaces ({@code deduplication: enable}); by default it leaves them as they are
+ * @param createTargetTopics whether georep creates missing target topics (default true)
+ * @param metadataSync whether and when metadata is copied to the target (default off)
+ * @param subscriptionSyncInterval how often subscription positions are translated to the target
+ *     (default 10s)
+ */
+public record LinkOptions(
+    Duration discoveryInterval,
+    int inFlightMessages,
+    long inFlightBytes,
+    long messagesPerSecond,
+    long bytesPerSecond,
+    boolean enableTargetDeduplication,
+    boolean createTargetTopics,
+    MetadataSyncMode metadataSync,
+    Duration subscriptionSyncInterval) {
+
+  public LinkOptions {
+    requirePositive(discoveryInterval, "discoveryInterval");
+    requirePositive(subscriptionSyncInterval, "subscriptionSyncInterval");
+    Objects.requireNonNull(metadataSync, "metadataSync");
+    if (inFlightMessages < 1 || inFlightBytes < 1) {
+      throw new IllegalArgumentException("in-flight limits must be at least 1");
+    }
+    if (messagesPerSecond < 0 || bytesPerSecond < 0) {
+      throw new IllegalArgumentException("rate limits must not be negative");
+    }
+  }
+
+  /** The defaults listed on each component. */
+  public static LinkOptions defaults() {
+    return new LinkOptions(
+        Duration.ofSeconds(10),
+        5000,
+        64L * 1024 * 1024,
+        0,
+        0,
+        false,
+        true,
+        MetadataSyncMode.OFF,
+        Duration.ofSeconds(10));
+  }
+
+  private static void requirePositive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+}

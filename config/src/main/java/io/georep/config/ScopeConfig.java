@@ -1,0 +1,100 @@
+package io.georep.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Which source topics a link replicates: the whole cluster, listed namespaces or listed topics
+ * (exactly one of them), narrowed by include and exclude patterns.
+ *
+ * <p>A pattern matches a topic when it fully matches its local name ({@code orders}), its name
+ * within the cluster ({@code sales/eu/orders}) or its full name ({@code
+ * persistent://sales/eu/orders}). For a partition ({@code orders-partition-3}) those forms are
+ * tried for the partition and for its partitioned topic, so {@code .*-tmp} excludes every partition
+ * of {@code x-tmp}.
+ *
+ * @param wholeCluster whether every namespace of the source cluster is in scope
+ * @param namespaces the namespaces in scope, {@code tenant/namespace}
+ * @param topics the topics in scope, full names; a name without domain is made {@code
+ *     persistent://}
+ * @param include if any, a topic must match one of them
+ * @param exclude a topic must match none of them
+ */
+public record ScopeConfig(
+    boolean wholeCluster,
+    List<String> namespaces,
+    List<String> topics,
+    List<Pattern> include,
+    List<Pattern> exclude) {
+
+  /**
+   * @throws IllegalArgumentException unless exactly one of whole cluster, namespaces or topics is
+   *     given, or if a topic is not a persistent topic name
+   */
+  public ScopeConfig {
+    namespaces = List.copyOf(namespaces);
+    topics = topics.stream().map(ScopeConfig::persistentTopic).distinct().toList();
+    include = List.copyOf(include);
+    exclude = List.copyOf(exclude);
+    int chosen =
+        (wholeCluster ? 1 : 0) + (namespaces.isEmpty() ? 0 : 1) + (topics.isEmpty() ? 0 : 1);
+    if (chosen != 1) {
+      throw new IllegalArgumentException(
+          "a scope is exactly one of: the whole cluster, namespaces, topics");
+    }
+  }
+
+  /**
+   * Whether a source topic or partition is in scope: it is persistent, it lies in the cluster,
+   * namespaces or topics of the scope, some include pattern matches it (or there is none), and no
+   * exclude pattern does.
+   *
+   * @param topicName a topic or partition name, {@code persistent://tenant/namespace/local}
+   * @throws IllegalArgumentException if {@code topicName} is not a topic name
+   */
+  public boolean includes(String topicName) {
+    TopicName topic = TopicName.parse(topicName);
+    return topic.isPersistent()
+        && inBase(topic)
+        && (include.isEmpty() || matchesAny(include, topic))
+        && !matchesAny(exclude, topic);
+  }
+
+  /** Whether topics of this namespace can be in scope. */
+  boolean coversNamespace(String namespace) {
+    return wholeCluster
+        || namespaces.contains(namespace)
+        || topics.stream().anyMatch(t -> TopicName.parse(t).namespaceName().equals(namespace));
+  }
+
+  private boolean inBase(TopicName topic) {
+    if (wholeCluster) {
+      return true;
+    }
+    if (!namespaces.isEmpty()) {
+      return namespaces.contains(topic.namespaceName());
+    }
+    return topics.contains(topic.fullName())
+        || topics.contains(topic.partitionedTopic().fullName());
+  }
+
+  private static boolean matchesAny(List<Pattern> patterns, TopicName topic) {
+    List<String> forms =
+        topic.partitionSuffix().isEmpty()
+            ? topic.patternForms()
+            : Stream.concat(
+                    topic.patternForms().stream(), topic.partitionedTopic().patternForms().stream())
+                .toList();
+    return patterns.stream()
+        .anyMatch(pattern -> forms.stream().anyMatch(form -> pattern.matcher(form).matches()));
+  }
+
+  private static String persistentTopic(String name) {
+    TopicName topic = TopicName.parse(name);
+    if (!topic.isPersistent()) {
+      throw new IllegalArgumentException("only persistent topics can be replicated: " + name);
+    }
+    return topic.fullName();
+  }
+}

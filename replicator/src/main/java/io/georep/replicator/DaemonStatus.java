@@ -1,0 +1,39 @@
+package io.georep.replicator;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A point-in-time view of everything the daemon replicates; served as JSON by the status API. */
+public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> links) {
+
+  /** One link and its topics. */
+  public record LinkStatus(
+      String name,
+      String source,
+      String target,
+      String state,
+      String lastError,
+      long messagesForwarded,
+      long bytesForwarded,
+      List<TopicStatus> topics) {}
+
+  /**
+   * One source partition. {@code backlogMessages} is georep's cursor backlog on the source as last
+   * read from the admin API (-1 before the first read); {@code lagMillis} is now minus the source
+   * publish time of the last message the target acknowledged, 0 when nothing is waiting.
+   */
+  public record TopicStatus(
+      String sourceTopic,
+      String targetTopic,
+      TopicState state,
+      long messagesForwarded,
+      long bytesForwarded,
+      long replaysSkipped,
+      int inFlight,
+      long backlogMessages,
+      long lagMillis,
+      String lastAckedSourceId,
+      String lastError,
+      Instant lastErrorAt,
+      int restarts) {}
+}

@@ -1,0 +1,267 @@
+package io.georep.replicator;
+
+import io.georep.config.LinkConfig;
+import io.georep.state.CheckpointStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/**
+ * Runs one link: a {@link TopicDiscovery} child, and one {@link PartitionReplicator} per source
+ * partition in scope, each supervised on its own so that one failing topic never stops another.
+ * Before a topic's replicators start, its target topic is made to exist with at least the source's
+ * partition count.
+ */
+public final class LinkSupervisor {
+
+  /** Everything a link runs with; the clients are shared with other links on the same cluster. */
+  public record Runtime(
+      LinkConfig link,
+      PulsarClient source,
+      PulsarAdmin sourceAdmin,
+      PulsarClient target,
+      PulsarAdmin targetAdmin,
+      CheckpointStore checkpoints,
+      MeterRegistry registry) {}
+
+  /** The protocol. */
+  public sealed interface Command {}
+
+  /** The topics in scope now. */
+  public record TopicsDiscovered(List<TopicLister.SourceTopic> topics) implements Command {}
+
+  /** Listing the source topics failed; the link keeps what runs and shows the reason. */
+  public record DiscoveryFailed(String reason) implements Command {}
+
+  /** georep's cursor backlog per source partition. */
+  public record BacklogsRead(Map<String, Long> backlogs) implements Command {}
+
+  /** Drain every partition, then reply. */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  private record TargetReady(TopicLister.SourceTopic topic, Throwable failure) implements Command {}
+
+  private record ReplicatorStopped(String sourcePartition) implements Command {}
+
+  static Behavior<Command> create(Runtime runtime, LinkStatusBoard board) {
+    return Behaviors.setup(ctx -> new LinkSupervisor(ctx, runtime, board).running());
+  }
+
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+
+  private final ActorContext<Command> context;
+  private final Runtime runtime;
+  private final LinkConfig link;
+  private final LinkStatusBoard board;
+  private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
+  private final Set<String> preparing = new HashSet<>();
+  private int spawned;
+
+  private LinkSupervisor(ActorContext<Command> context, Runtime runtime, LinkStatusBoard board) {
+    this.context = context;
+    this.runtime = runtime;
+    this.link = runtime.link();
+    this.board = board;
+    context.spawn(
+        TopicDiscovery.create(
+            new TopicLister(runtime.sourceAdmin(), link.scope()),
+            "georep-" + link.name(),
+            link.options().discoveryInterval(),
+            context.getSelf()),
+        "discovery");
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TopicsDiscovered.class, this::onTopicsDiscovered)
+        .onMessage(DiscoveryFailed.class, this::onDiscoveryFailed)
+        .onMessage(BacklogsRead.class, this::onBacklogsRead)
+        .onMessage(TargetReady.class, this::onTargetReady)
+        .onMessage(ReplicatorStopped.class, this::onReplicatorStopped)
+        .onMessage(Stop.class, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> onTopicsDiscovered(TopicsDiscovered msg) {
+    board.discovered();
+    Set<String> inScope = new HashSet<>();
+    for (TopicLister.SourceTopic topic : msg.topics()) {
+      List<String> partitions = topic.partitionNames();
+      inScope.addAll(partitions);
+      boolean allRunning = partitions.stream().allMatch(replicators::containsKey);
+      if (!allRunning && preparing.add(topic.name())) {
+        context.pipeToSelf(prepareTarget(topic), (ok, err) -> new TargetReady(topic, err));
+      }
+    }
+    for (var entry : replicators.entrySet()) {
+      if (!inScope.contains(entry.getKey())) {
+        context
+            .getLog()
+            .info("{} left the scope of link {}: stopping", entry.getKey(), link.name());
+        entry.getValue().tell(PartitionReplicator.Drain.INSTANCE);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDiscoveryFailed(DiscoveryFailed msg) {
+    board.error("listing source topics failed: " + msg.reason());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onBacklogsRead(BacklogsRead msg) {
+    msg.backlogs()
+        .forEach(
+            (partition, backlog) -> {
+              PartitionReplicatorMetrics metrics = board.partitions().get(partition);
+              if (metrics != null) {
+                metrics.backlog(backlog);
+              }
+            });
+    return Behaviors.same();
+  }
+
+  /**
+   * Makes the target topic exist: partitioned with at least the source's partition count, or
+   * non-partitioned. An existing topic is left as it is, except that a partitioned one may grow.
+   */
+  private CompletableFuture<Void> prepareTarget(TopicLister.SourceTopic topic) {
+    if (!link.options().createTargetTopics()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String target = link.mapping().mapTopic(topic.name());
+    var topics = runtime.targetAdmin().topics();
+    if (topic.partitions() == 0) {
+      return ignoreConflict(topics.createNonPartitionedTopicAsync(target));
+    }
+    return topics
+        .getPartitionedTopicMetadataAsync(target)
+        .exceptionally(
+            err -> {
+              if (unwrap(err) instanceof PulsarAdminException.NotFoundException) {
+                return new org.apache.pulsar.common.partition.PartitionedTopicMetadata(0);
+              }
+              throw new CompletionException(unwrap(err));
+            })
+        .thenCompose(
+            meta -> {
+              if (meta.partitions == 0) {
+                return ignoreConflict(
+                    topics.createPartitionedTopicAsync(target, topic.partitions()));
+              }
+              if (meta.partitions < topic.partitions()) {
+                return topics.updatePartitionedTopicAsync(target, topic.partitions());
+              }
+              return CompletableFuture.completedFuture(null);
+            });
+  }
+
+  private static CompletableFuture<Void> ignoreConflict(CompletableFuture<Void> create) {
+    return create.exceptionally(
+        err -> {
+          if (unwrap(err) instanceof PulsarAdminException.ConflictException) {
+            return null;
+          }
+          throw new CompletionException(unwrap(err));
+        });
+  }
+
+  private static Throwable unwrap(Throwable err) {
+    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+  }
+
+  private Behavior<Command> onTargetReady(TargetReady msg) {
+    TopicLister.SourceTopic topic = msg.topic();
+    preparing.remove(topic.name());
+    for (String partition : topic.partitionNames()) {
+      PartitionReplicatorMetrics metrics = metricsFor(partition);
+      if (msg.failure() != null) {
+        // Retried at the next discovery round; the other topics keep flowing.
+        metrics.error("target-topic", TopicDiscovery.describe(msg.failure()));
+        continue;
+      }
+      if (!replicators.containsKey(partition)) {
+        start(partition, metrics);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private PartitionReplicatorMetrics metricsFor(String partition) {
+    return board
+        .partitions()
+        .computeIfAbsent(
+            partition,
+            p ->
+                new PartitionReplicatorMetrics(
+                    runtime.registry(), link.name(), p, link.mapping().mapTopic(p)));
+  }
+
+  private void start(String partition, PartitionReplicatorMetrics metrics) {
+    var settings =
+        new PartitionReplicator.Settings(
+            link.name(),
+            link.source(),
+            link.target(),
+            partition,
+            link.mapping().mapTopic(partition),
+            link.startAt(),
+            link.options().inFlightMessages(),
+            link.options().inFlightBytes(),
+            CHECKPOINT_INTERVAL);
+    var resources =
+        new PartitionReplicator.Resources(
+            runtime.source(), runtime.target(), runtime.checkpoints(), metrics);
+    String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
+    ActorRef<PartitionReplicator.Command> ref =
+        context.spawn(PartitionReplicator.create(settings, resources), name);
+    context.watchWith(ref, new ReplicatorStopped(partition));
+    replicators.put(partition, ref);
+  }
+
+  private Behavior<Command> onReplicatorStopped(ReplicatorStopped msg) {
+    replicators.remove(msg.sourcePartition());
+    PartitionReplicatorMetrics metrics = board.partitions().remove(msg.sourcePartition());
+    if (metrics != null) {
+      metrics.close();
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onStop(Stop msg) {
+    replicators.values().forEach(ref -> ref.tell(PartitionReplicator.Drain.INSTANCE));
+    return stopping(msg.replyTo());
+  }
+
+  private Behavior<Command> stopping(ActorRef<Done> replyTo) {
+    if (replicators.isEmpty()) {
+      board.stopped();
+      replyTo.tell(Done.getInstance());
+      return Behaviors.stopped();
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            ReplicatorStopped.class,
+            msg -> {
+              // Keep the final figures visible in status while the daemon stops.
+              replicators.remove(msg.sourcePartition());
+              return stopping(replyTo);
+            })
+        .onAnyMessage(msg -> Behaviors.same())
+        .build();
+  }
+}

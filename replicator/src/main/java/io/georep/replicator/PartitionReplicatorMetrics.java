@@ -1,0 +1,178 @@
+package io.georep.replicator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters and gauges of one source partition. It outlives the {@link PartitionReplicator}
+ * incarnations (restarts keep the totals); the actor is its only writer, the status API and the
+ * Prometheus scrape read it from other threads, hence the atomics.
+ */
+public final class PartitionReplicatorMetrics {
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final String sourceTopic;
+  private final String targetTopic;
+  private final List<Meter> meters = new CopyOnWriteArrayList<>();
+  private final Map<String, Counter> errorsByKind = new ConcurrentHashMap<>();
+
+  private final Counter forwarded;
+  private final Counter bytesForwarded;
+  private final Counter replaysSkipped;
+  private final Timer checkpointWrite;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong backlog = new AtomicLong(-1);
+  private final AtomicLong lastAckedPublishTime = new AtomicLong();
+  private final AtomicInteger restarts = new AtomicInteger();
+  private volatile TopicState state = TopicState.STARTING;
+  private volatile String lastAckedSourceId = "";
+  private volatile String lastError;
+  private volatile Instant lastErrorAt;
+
+  PartitionReplicatorMetrics(
+      MeterRegistry registry, String link, String sourceTopic, String targetTopic) {
+    this.registry = registry;
+    this.sourceTopic = sourceTopic;
+    this.targetTopic = targetTopic;
+    this.tags = Tags.of("link", link, "topic", sourceTopic);
+    this.forwarded =
+        register(
+            Counter.builder("georep.messages.forwarded")
+                .description("Messages the target acknowledged")
+                .tags(tags)
+                .register(registry));
+    this.bytesForwarded =
+        register(
+            Counter.builder("georep.bytes.forwarded")
+                .description("Payload bytes the target acknowledged")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry));
+    this.replaysSkipped =
+        register(
+            Counter.builder("georep.replays.skipped")
+                .description(
+                    "Redelivered source messages skipped because the checkpoint covers them")
+                .tags(tags)
+                .register(registry));
+    this.checkpointWrite =
+        register(
+            Timer.builder("georep.checkpoint.write")
+                .description("Time to write a checkpoint to the state store")
+                .tags(tags)
+                .register(registry));
+    register(
+        Gauge.builder("georep.inflight.messages", inFlight, AtomicInteger::get)
+            .description("Messages sent to the target and not yet acknowledged")
+            .tags(tags)
+            .register(registry));
+    register(
+        Gauge.builder("georep.cursor.backlog.messages", backlog, AtomicLong::get)
+            .description("Backlog of georep's cursor on the source (-1 until first read)")
+            .tags(tags)
+            .register(registry));
+    register(
+        Gauge.builder("georep.replication.lag.ms", this, PartitionReplicatorMetrics::lagMillis)
+            .description("Now minus the source publish time of the last acknowledged message")
+            .baseUnit("milliseconds")
+            .tags(tags)
+            .register(registry));
+  }
+
+  private <M extends Meter> M register(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  void state(TopicState newState) {
+    this.state = newState;
+  }
+
+  TopicState state() {
+    return state;
+  }
+
+  void forwarded(int count, long bytes, long sourcePublishTime, String sourceId) {
+    forwarded.increment(count);
+    bytesForwarded.increment(bytes);
+    lastAckedPublishTime.set(sourcePublishTime);
+    lastAckedSourceId = sourceId;
+  }
+
+  void replaySkipped() {
+    replaysSkipped.increment();
+  }
+
+  void inFlight(int count) {
+    inFlight.set(count);
+  }
+
+  void backlog(long messages) {
+    backlog.set(messages);
+  }
+
+  Timer checkpointWrite() {
+    return checkpointWrite;
+  }
+
+  void restarted() {
+    restarts.incrementAndGet();
+  }
+
+  /** Records a failure of the given kind (e.g. {@code send}, {@code subscribe}) with its reason. */
+  void error(String kind, String reason) {
+    errorsByKind
+        .computeIfAbsent(
+            kind,
+            k ->
+                register(
+                    Counter.builder("georep.errors")
+                        .description("Failures by kind")
+                        .tags(tags.and("kind", k))
+                        .register(registry)))
+        .increment();
+    lastError = kind + ": " + reason;
+    lastErrorAt = Instant.now();
+    state = TopicState.ERROR;
+  }
+
+  long lagMillis() {
+    boolean waiting = inFlight.get() > 0 || backlog.get() > 0;
+    long last = lastAckedPublishTime.get();
+    return waiting && last > 0 ? Math.max(0, System.currentTimeMillis() - last) : 0;
+  }
+
+  DaemonStatus.TopicStatus snapshot() {
+    return new DaemonStatus.TopicStatus(
+        sourceTopic,
+        targetTopic,
+        state,
+        (long) forwarded.count(),
+        (long) bytesForwarded.count(),
+        (long) replaysSkipped.count(),
+        inFlight.get(),
+        backlog.get(),
+        lagMillis(),
+        lastAckedSourceId,
+        lastError,
+        lastErrorAt,
+        restarts.get());
+  }
+
+  /** Removes this partition's meters, e.g. when its topic left the scope. */
+  void close() {
+    meters.forEach(registry::remove);
+    meters.clear();
+  }
+}

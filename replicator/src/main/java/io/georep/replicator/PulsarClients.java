@@ -1,0 +1,121 @@
+package io.georep.replicator;
+
+import io.georep.config.AuthConfig;
+import io.georep.config.ClusterConfig;
+import io.georep.config.TlsConfig;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminBuilder;
+import org.apache.pulsar.client.api.Authentication;
+import org.apache.pulsar.client.api.AuthenticationFactory;
+import org.apache.pulsar.client.api.ClientBuilder;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.impl.auth.oauth2.AuthenticationFactoryOAuth2;
+
+/**
+ * Builds Pulsar clients and admin clients for a configured cluster: authentication (token, OAuth2,
+ * TLS client certificate) and TLS trust. Secrets are revealed only here, into the client builders,
+ * and never into a message.
+ */
+public final class PulsarClients {
+  private PulsarClients() {}
+
+  /** A binary-protocol client tuned for replication: many producers and consumers per client. */
+  public static PulsarClient client(ClusterConfig cluster) {
+    try {
+      ClientBuilder builder =
+          PulsarClient.builder()
+              .serviceUrl(cluster.serviceUrl())
+              .connectionTimeout(10, TimeUnit.SECONDS)
+              .operationTimeout(30, TimeUnit.SECONDS)
+              .memoryLimit(256, org.apache.pulsar.client.api.SizeUnit.MEGA_BYTES)
+              .enableTcpNoDelay(true);
+      Authentication auth = authentication(cluster);
+      if (auth != null) {
+        builder.authentication(auth);
+      }
+      TlsConfig tls = cluster.tls();
+      if (tls.trustCertsFile() != null) {
+        builder.tlsTrustCertsFilePath(tls.trustCertsFile().toString());
+      }
+      builder
+          .enableTlsHostnameVerification(tls.hostnameVerification())
+          .allowTlsInsecureConnection(tls.allowInsecureConnection());
+      return builder.build();
+    } catch (PulsarClientException e) {
+      throw new IllegalArgumentException(
+          "cannot create a Pulsar client for cluster '"
+              + cluster.name()
+              + "' ("
+              + cluster.serviceUrl()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** An admin client for the cluster's HTTP admin API. */
+  public static PulsarAdmin admin(ClusterConfig cluster) {
+    try {
+      PulsarAdminBuilder builder =
+          PulsarAdmin.builder()
+              .serviceHttpUrl(cluster.adminUrl())
+              .connectionTimeout(10, TimeUnit.SECONDS)
+              .readTimeout(30, TimeUnit.SECONDS)
+              .requestTimeout(60, TimeUnit.SECONDS);
+      Authentication auth = authentication(cluster);
+      if (auth != null) {
+        builder.authentication(auth);
+      }
+      TlsConfig tls = cluster.tls();
+      if (tls.trustCertsFile() != null) {
+        builder.tlsTrustCertsFilePath(tls.trustCertsFile().toString());
+      }
+      builder
+          .enableTlsHostnameVerification(tls.hostnameVerification())
+          .allowTlsInsecureConnection(tls.allowInsecureConnection());
+      return builder.build();
+    } catch (PulsarClientException e) {
+      throw new IllegalArgumentException(
+          "cannot create a Pulsar admin client for cluster '"
+              + cluster.name()
+              + "' ("
+              + cluster.adminUrl()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Authentication authentication(ClusterConfig cluster) throws PulsarClientException {
+    AuthConfig auth = cluster.auth();
+    if (auth instanceof AuthConfig.Token token) {
+      String value = token.token().reveal();
+      return AuthenticationFactory.token(() -> value);
+    }
+    if (auth instanceof AuthConfig.OAuth2 oauth) {
+      return AuthenticationFactoryOAuth2.clientCredentials(
+          url(oauth.issuerUrl(), cluster, "auth.oauth2.issuerUrl"),
+          url(oauth.privateKeyUrl(), cluster, "auth.oauth2.privateKey"),
+          oauth.audience(),
+          oauth.scope());
+    }
+    if (auth instanceof AuthConfig.TlsClientCert cert) {
+      return AuthenticationFactory.TLS(cert.certFile().toString(), cert.keyFile().toString());
+    }
+    return null;
+  }
+
+  private static URL url(String value, ClusterConfig cluster, String field) {
+    try {
+      return URI.create(value).toURL();
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "clusters." + cluster.name() + "." + field + " is not a valid URL: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.georep.replicator;
+
+import com.typesafe.config.ConfigFactory;
+import io.georep.config.ClusterConfig;
+import io.georep.config.GeorepConfig;
+import io.georep.config.LinkConfig;
+import io.georep.state.CheckpointStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication engine as the daemon runs it: one actor system, one Pulsar client and admin
+ * client per cluster that a link uses, one {@link LinkSupervisor} per link.
+ */
+public final class ReplicationDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplicationDaemon.class);
+
+  private final Instant startedAt = Instant.now();
+  private final ActorSystem<ReplicationGuardian.Command> system;
+  private final List<LinkStatusBoard> boards;
+  private final Map<String, PulsarClient> clients;
+  private final Map<String, PulsarAdmin> admins;
+  private volatile boolean closed;
+
+  private ReplicationDaemon(
+      ActorSystem<ReplicationGuardian.Command> system,
+      List<LinkStatusBoard> boards,
+      Map<String, PulsarClient> clients,
+      Map<String, PulsarAdmin> admins) {
+    this.system = system;
+    this.boards = boards;
+    this.clients = clients;
+    this.admins = admins;
+  }
+
+  /** Starts every link of the config. */
+  public static ReplicationDaemon start(
+      GeorepConfig config, CheckpointStore checkpoints, MeterRegistry registry) {
+    Map<String, PulsarClient> clients = new LinkedHashMap<>();
+    Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
+    List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
+    List<LinkStatusBoard> boards = new ArrayList<>();
+    try {
+      for (LinkConfig link : config.links()) {
+        ClusterConfig source = config.clusters().get(link.source());
+        ClusterConfig target = config.clusters().get(link.target());
+        var runtime =
+            new LinkSupervisor.Runtime(
+                link,
+                clients.computeIfAbsent(source.name(), n -> PulsarClients.client(source)),
+                admins.computeIfAbsent(source.name(), n -> PulsarClients.admin(source)),
+                clients.computeIfAbsent(target.name(), n -> PulsarClients.client(target)),
+                admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
+                checkpoints,
+                registry);
+        LinkStatusBoard board = new LinkStatusBoard(link);
+        boards.add(board);
+        starts.add(new ReplicationGuardian.LinkStart(runtime, board));
+      }
+    } catch (RuntimeException e) {
+      closeAll(clients, admins);
+      throw e;
+    }
+    var system =
+        ActorSystem.create(
+            ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
+    log.info("replicating {} link(s)", starts.size());
+    return new ReplicationDaemon(system, boards, clients, admins);
+  }
+
+  /** True once every link has listed its source topics at least once. */
+  public boolean ready() {
+    return !closed && boards.stream().allMatch(LinkStatusBoard::hasDiscovered);
+  }
+
+  public DaemonStatus status() {
+    return new DaemonStatus(
+        startedAt, ready(), boards.stream().map(LinkStatusBoard::snapshot).toList());
+  }
+
+  /**
+   * Stops reading, waits for in-flight sends (at most {@code timeout}), writes the checkpoints and
+   * closes the clients. Idempotent.
+   */
+  public synchronized void shutdown(Duration timeout) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      CompletionStage<Done> drained =
+          AskPattern.ask(system, ReplicationGuardian.Shutdown::new, timeout, system.scheduler());
+      drained.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("links did not drain within {}: {}", timeout, e.toString());
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("actor system did not terminate in time: {}", e.toString());
+      }
+      closeAll(clients, admins);
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofSeconds(30));
+  }
+
+  private static void closeAll(Map<String, PulsarClient> clients, Map<String, PulsarAdmin> admins) {
+    admins.values().forEach(PulsarAdmin::close);
+    clients
+        .values()
+        .forEach(
+            c -> {
+              try {
+                c.close();
+              } catch (Exception e) {
+                log.debug("closing client: {}", e.toString());
+              }
+            });
+  }
+}

@@ -1,0 +1,76 @@
+package io.georep.replicator;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** The root actor: one {@link LinkSupervisor} per link; stops them all on shutdown. */
+final class ReplicationGuardian {
+
+  sealed interface Command {}
+
+  /** Drain every link, then reply. */
+  record Shutdown(ActorRef<Done> replyTo) implements Command {}
+
+  private record LinkStopped(String link) implements Command {}
+
+  record LinkStart(LinkSupervisor.Runtime runtime, LinkStatusBoard board) {}
+
+  private ReplicationGuardian() {}
+
+  static Behavior<Command> create(List<LinkStart> links) {
+    return Behaviors.setup(
+        ctx -> {
+          List<ActorRef<LinkSupervisor.Command>> supervisors =
+              links.stream()
+                  .map(
+                      l ->
+                          ctx.spawn(
+                              LinkSupervisor.create(l.runtime(), l.board()),
+                              "link-" + l.runtime().link().name()))
+                  .toList();
+          return Behaviors.receive(Command.class)
+              .onMessage(
+                  Shutdown.class,
+                  msg -> {
+                    Set<String> pending = new HashSet<>();
+                    for (int i = 0; i < supervisors.size(); i++) {
+                      String name = links.get(i).runtime().link().name();
+                      pending.add(name);
+                      supervisors
+                          .get(i)
+                          .tell(
+                              new LinkSupervisor.Stop(
+                                  ctx.messageAdapter(Done.class, done -> new LinkStopped(name))));
+                    }
+                    return stopping(pending, msg.replyTo());
+                  })
+              .build();
+        });
+  }
+
+  private static Behavior<Command> stopping(Set<String> pending, ActorRef<Done> replyTo) {
+    if (pending.isEmpty()) {
+      replyTo.tell(Done.getInstance());
+      return Behaviors.same();
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            LinkStopped.class,
+            msg -> {
+              pending.remove(msg.link());
+              return stopping(pending, replyTo);
+            })
+        .onMessage(
+            Shutdown.class,
+            msg -> {
+              replyTo.tell(Done.getInstance());
+              return Behaviors.same();
+            })
+        .build();
+  }
+}

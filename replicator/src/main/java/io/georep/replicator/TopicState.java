@@ -1,0 +1,15 @@
+package io.georep.replicator;
+
+/** The lifecycle of one replicated source partition as operators see it in status. */
+public enum TopicState {
+  /** Subscribing to the source and connecting the target producer. */
+  STARTING,
+  /** Forwarding messages. */
+  RUNNING,
+  /** Failed; retried with backoff. The reason is in the last error. */
+  ERROR,
+  /** Stopping: no new reads, waiting for in-flight sends. */
+  DRAINING,
+  /** Stopped cleanly (daemon shutdown or topic left the scope); its checkpoint is kept. */
+  STOPPED
+}
