@@ -144,26 +144,32 @@ public final class LinkSupervisor {
       return CompletableFuture.completedFuture(null);
     }
     String target = link.mapping().mapTopic(topic.name());
+    String namespace = TopicLister.namespaceOf(target);
     var topics = runtime.targetAdmin().topics();
+    // Look before creating: the admin client logs every refused create as an error.
     if (topic.partitions() == 0) {
-      return ignoreConflict(topics.createNonPartitionedTopicAsync(target));
+      return topics
+          .getListAsync(namespace)
+          .thenCompose(
+              existing ->
+                  existing.contains(target)
+                      ? CompletableFuture.<Void>completedFuture(null)
+                      : ignoreConflict(topics.createNonPartitionedTopicAsync(target)));
     }
     return topics
-        .getPartitionedTopicMetadataAsync(target)
-        .exceptionally(
-            err -> {
-              if (unwrap(err) instanceof PulsarAdminException.NotFoundException) {
-                return new org.apache.pulsar.common.partition.PartitionedTopicMetadata(0);
-              }
-              throw new CompletionException(unwrap(err));
-            })
+        .getPartitionedTopicListAsync(namespace)
         .thenCompose(
-            meta -> {
-              if (meta.partitions == 0) {
+            existing ->
+                existing.contains(target)
+                    ? topics.getPartitionedTopicMetadataAsync(target).thenApply(m -> m.partitions)
+                    : CompletableFuture.completedFuture(0))
+        .thenCompose(
+            partitions -> {
+              if (partitions == 0) {
                 return ignoreConflict(
                     topics.createPartitionedTopicAsync(target, topic.partitions()));
               }
-              if (meta.partitions < topic.partitions()) {
+              if (partitions < topic.partitions()) {
                 return topics.updatePartitionedTopicAsync(target, topic.partitions());
               }
               return CompletableFuture.completedFuture(null);

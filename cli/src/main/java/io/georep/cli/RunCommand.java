@@ -1,0 +1,55 @@
+package io.georep.cli;
+
+import io.georep.config.GeorepConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code georep run}: the daemon. Runs every link of the configuration until SIGTERM or SIGINT,
+ * then drains and exits 0.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the replication daemon: every link of the configuration, with metrics, health and"
+          + " status over HTTP.",
+      "Stops cleanly on SIGTERM or SIGINT: in-flight messages are drained, checkpoints written."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--http-listen",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.Converter.class,
+      description =
+          "Where to serve /metrics, /health, /ready and /api/v1/status; overrides http.listen of"
+              + " the configuration (default 127.0.0.1:9464). Port 0 takes any free port.")
+  HostPort httpListen;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    GeorepConfig loaded = config.load();
+    DaemonRunner runner =
+        DaemonRunner.start(loaded, httpListen != null ? httpListen : HostPort.of(loaded.http()));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndHalt(runner), "georep-shutdown"));
+    runner.awaitStop();
+    return ExitCodes.OK;
+  }
+
+  /**
+   * On SIGTERM or SIGINT the JVM runs this hook and would then exit with 128 + the signal number. A
+   * drained daemon is a success, so the hook ends the process itself with 0 once everything is
+   * closed. ({@code System.exit} from the main thread cannot: it blocks while hooks run.)
+   */
+  private static void stopAndHalt(DaemonRunner runner) {
+    runner.stop();
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(ExitCodes.OK);
+  }
+}

@@ -1,0 +1,110 @@
+package io.georep.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the status API's JSON for people: a line per link, then a table of its topics. Reads the
+ * JSON as a tree, not as {@code DaemonStatus}, so that a CLI of another version still prints what
+ * it recognises.
+ */
+final class StatusTable {
+  private StatusTable() {}
+
+  static List<String> lines(JsonNode status) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "daemon "
+            + (status.path("ready").asBoolean() ? "READY" : "NOT READY")
+            + ", started "
+            + status.path("startedAt").asText("?"));
+    JsonNode links = status.path("links");
+    if (links.isEmpty()) {
+      lines.add("no links");
+    }
+    for (JsonNode link : links) {
+      lines.add("");
+      lines.addAll(linkLines(link));
+    }
+    return lines;
+  }
+
+  private static List<String> linkLines(JsonNode link) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "link %s (%s -> %s): %s, %,d forwarded",
+            link.path("name").asText(),
+            link.path("source").asText(),
+            link.path("target").asText(),
+            link.path("state").asText(),
+            link.path("messagesForwarded").asLong()));
+    if (hasText(link.path("lastError"))) {
+      lines.add("  error: " + oneLine(link.path("lastError").asText()));
+    }
+    JsonNode topics = link.path("topics");
+    if (topics.isEmpty()) {
+      lines.add("  no topics yet");
+      return lines;
+    }
+    Table table =
+        new Table(
+                "TOPIC",
+                "TARGET",
+                "STATE",
+                "FORWARDED",
+                "IN-FLIGHT",
+                "BACKLOG",
+                "LAG",
+                "LAST ERROR")
+            .rightAlign(3, 4, 5, 6);
+    for (JsonNode topic : topics) {
+      long backlog = topic.path("backlogMessages").asLong(-1);
+      table.row(
+          topic.path("sourceTopic").asText(),
+          topic.path("targetTopic").asText(),
+          topic.path("state").asText(),
+          count(topic.path("messagesForwarded").asLong()),
+          count(topic.path("inFlight").asLong()),
+          backlog < 0 ? null : count(backlog),
+          lag(topic.path("lagMillis").asLong()),
+          hasText(topic.path("lastError")) ? oneLine(topic.path("lastError").asText()) : null);
+    }
+    table.lines().forEach(line -> lines.add("  " + line));
+    return lines;
+  }
+
+  private static String count(long value) {
+    return String.format(Locale.ROOT, "%,d", value);
+  }
+
+  /** {@code 0s}, {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h07m}. */
+  static String lag(long millis) {
+    if (millis <= 0) {
+      return "0s";
+    }
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    if (millis < 60_000) {
+      return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+    Duration lag = Duration.ofMillis(millis);
+    if (lag.toHours() == 0) {
+      return String.format(Locale.ROOT, "%dm%02ds", lag.toMinutesPart(), lag.toSecondsPart());
+    }
+    return String.format(Locale.ROOT, "%dh%02dm", lag.toHours(), lag.toMinutesPart());
+  }
+
+  private static boolean hasText(JsonNode node) {
+    return node.isTextual() && !node.asText().isBlank();
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s+", " ");
+  }
+}

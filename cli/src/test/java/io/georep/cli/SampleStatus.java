@@ -1,0 +1,61 @@
+package io.georep.cli;
+
+import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.DaemonStatus.LinkStatus;
+import io.georep.replicator.DaemonStatus.TopicStatus;
+import io.georep.replicator.TopicState;
+import java.time.Instant;
+import java.util.List;
+
+/** A daemon status as a running daemon could report it: one link, a healthy and a failing topic. */
+final class SampleStatus {
+  static final String ORDERS = "persistent://public/default/orders";
+  static final String PAYMENTS = "persistent://public/default/payments";
+  static final String PAYMENTS_ERROR = "Namespace public/archive does not exist";
+
+  private SampleStatus() {}
+
+  static DaemonStatus create(boolean ready) {
+    TopicStatus orders =
+        new TopicStatus(
+            ORDERS,
+            "persistent://public/archive/orders",
+            TopicState.RUNNING,
+            12_340,
+            1_234_000,
+            3,
+            17,
+            250,
+            1500,
+            "12:34:-1",
+            null,
+            null,
+            0);
+    TopicStatus payments =
+        new TopicStatus(
+            PAYMENTS,
+            "persistent://public/archive/payments",
+            TopicState.ERROR,
+            5,
+            500,
+            0,
+            0,
+            -1,
+            0,
+            null,
+            PAYMENTS_ERROR,
+            Instant.parse("2026-11-25T14:05:00Z"),
+            2);
+    LinkStatus link =
+        new LinkStatus(
+            "east-to-west",
+            "east",
+            "west",
+            "DEGRADED",
+            null,
+            12_345,
+            1_234_500,
+            List.of(orders, payments));
+    return new DaemonStatus(Instant.parse("2026-11-25T14:00:00Z"), ready, List.of(link));
+  }
+}
