@@ -1,0 +1,68 @@
+package io.georep.testkit;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/**
+ * One running Pulsar cluster (a standalone broker with its bookie) for tests, the sandbox and the
+ * benchmark. Get one from {@link PulsarClusters#start} or {@link PulsarClustersExtension}.
+ *
+ * <p>The clients made by {@link #newClient()} and {@link #newAdmin()} are configured for the
+ * cluster (super-user token, trusted CA) and belong to the caller, who closes them.
+ */
+public interface PulsarCluster extends AutoCloseable {
+
+  /** The cluster name, also the broker's {@code clusterName}. */
+  String name();
+
+  /** {@code pulsar://127.0.0.1:port}, or {@code pulsar+ssl://127.0.0.1:port} when TLS is on. */
+  String serviceUrl();
+
+  /** {@code http://127.0.0.1:port}, or {@code https://127.0.0.1:port} when TLS is on. */
+  String adminUrl();
+
+  PulsarClusterSpec spec();
+
+  /** A token for the role {@code superuser}, present when token authentication is on. */
+  Optional<String> superUserToken();
+
+  /**
+   * An HS256 JWT for {@code role}, signed with the cluster's secret key.
+   *
+   * @throws IllegalStateException when token authentication is off
+   */
+  String createToken(String role);
+
+  /** The PEM file of the CA that signed the broker certificate, present when TLS is on. */
+  Optional<Path> trustCertsFile();
+
+  /** The broker's log: stdout and stderr of every run, appended. */
+  Path logFile();
+
+  /** The directory holding the cluster's configuration, data and log; deleted by close(). */
+  Path dataDir();
+
+  /** A client for this cluster, with the super-user token and the CA when they apply. */
+  PulsarClient newClient();
+
+  /** An admin client for this cluster, with the super-user token and the CA when they apply. */
+  PulsarAdmin newAdmin();
+
+  /** Stops the broker gracefully (SIGTERM, then waits); the data stays. */
+  void stop();
+
+  /** Kills the broker (SIGKILL), for fault tests; the data stays. */
+  void kill();
+
+  /**
+   * Stops the broker if it runs, then starts it again on the same ports with the same data, and
+   * returns when it is ready.
+   */
+  void restart();
+
+  /** Stops the broker and deletes its data directory. */
+  @Override
+  void close();
+}
