@@ -95,6 +95,7 @@ final class SandboxCommand implements Callable<Integer> {
     Path work = dir != null ? dir : Files.createTempDirectory("georep-sandbox-");
     Files.createDirectories(work);
     System.setProperty("georep.testkit.dir", work.resolve("clusters").toString());
+    PulsarClusters.holdBrokersOnExitUntil(finished);
     Thread hook = new Thread(this::onCtrlC, "georep-sandbox-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -149,9 +150,9 @@ final class SandboxCommand implements Callable<Integer> {
             rate, size, TOPICS.size(), ORDERS_PARTITIONS, DurationConverter.format(duration));
         out.flush();
         try {
-          produce(out, workload, runner);
+          Progress progress = produce(out, workload, runner);
           workload.flush();
-          catchUp(out, workload, runner);
+          catchUp(out, workload, runner, progress);
         } finally {
           runner.stop();
           workload.close();
@@ -202,7 +203,7 @@ final class SandboxCommand implements Callable<Integer> {
     return ConfigLoader.parse(yaml, "sandbox", Map.of());
   }
 
-  private void produce(PrintWriter out, KeyedWorkload workload, DaemonRunner runner)
+  private Progress produce(PrintWriter out, KeyedWorkload workload, DaemonRunner runner)
       throws InterruptedException {
     long start = System.nanoTime();
     long end = start + duration.toNanos();
@@ -226,12 +227,13 @@ final class SandboxCommand implements Callable<Integer> {
     if (interrupted) {
       out.println("Ctrl-C: stopping the generator");
     }
+    return progress;
   }
 
   /** Lets replication finish what was produced (at most 60 s), still showing progress. */
-  private void catchUp(PrintWriter out, KeyedWorkload workload, DaemonRunner runner) {
+  private void catchUp(
+      PrintWriter out, KeyedWorkload workload, DaemonRunner runner, Progress progress) {
     out.println("Generator stopped; waiting for replication to catch up ...");
-    Progress progress = new Progress(System.nanoTime());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       DaemonStatus status = runner.status();

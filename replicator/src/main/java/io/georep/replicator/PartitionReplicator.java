@@ -283,6 +283,7 @@ public final class PartitionReplicator {
   private void requestMore() {
     if (!receiving && hasRoom()) {
       receiving = true;
+      metrics.caughtUp(inFlight.isEmpty());
       context.pipeToSelf(consumer.receiveAsync(), (m, err) -> new Received(epoch, m, err));
     }
   }
@@ -292,6 +293,7 @@ public final class PartitionReplicator {
       return Behaviors.same();
     }
     receiving = false;
+    metrics.caughtUp(false);
     if (msg.failure() != null) {
       return fail("receive", msg.failure());
     }

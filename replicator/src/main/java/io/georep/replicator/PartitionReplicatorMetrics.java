@@ -36,6 +36,7 @@ public final class PartitionReplicatorMetrics {
   private final AtomicLong lastAckedPublishTime = new AtomicLong();
   private final AtomicInteger restarts = new AtomicInteger();
   private volatile TopicState state = TopicState.STARTING;
+  private volatile boolean caughtUp;
   private volatile String lastAckedSourceId = "";
   private volatile String lastError;
   private volatile Instant lastErrorAt;
@@ -118,6 +119,14 @@ public final class PartitionReplicatorMetrics {
     inFlight.set(count);
   }
 
+  /**
+   * True while the replicator waits for the source with nothing in flight: its consumer holds
+   * nothing more, so nothing is waiting to be replicated.
+   */
+  void caughtUp(boolean value) {
+    caughtUp = value;
+  }
+
   void backlog(long messages) {
     backlog.set(messages);
   }
@@ -148,9 +157,8 @@ public final class PartitionReplicatorMetrics {
   }
 
   long lagMillis() {
-    boolean waiting = inFlight.get() > 0 || backlog.get() > 0;
     long last = lastAckedPublishTime.get();
-    return waiting && last > 0 ? Math.max(0, System.currentTimeMillis() - last) : 0;
+    return caughtUp || last == 0 ? 0 : Math.max(0, System.currentTimeMillis() - last);
   }
 
   DaemonStatus.TopicStatus snapshot() {

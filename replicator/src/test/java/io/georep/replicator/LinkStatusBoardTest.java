@@ -78,13 +78,14 @@ class LinkStatusBoardTest {
   }
 
   @Test
-  void lagIsZeroWhenNothingWaitsAndGrowsWithInFlightMessages() {
+  void lagIsZeroWhenCaughtUpAndAgeOfTheLastAcknowledgedOtherwise() {
     PartitionReplicatorMetrics p0 = partition(P0);
+    assertThat(p0.lagMillis()).as("nothing forwarded yet").isZero();
     p0.forwarded(1, 10, System.currentTimeMillis() - 5_000, "1:0:-1");
-    assertThat(p0.lagMillis()).isZero();
-
-    p0.inFlight(4);
     assertThat(p0.lagMillis()).isBetween(5_000L, 60_000L);
+
+    p0.caughtUp(true);
+    assertThat(p0.lagMillis()).isZero();
   }
 
   @Test

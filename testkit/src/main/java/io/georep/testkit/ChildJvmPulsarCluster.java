@@ -319,9 +319,15 @@ final class ChildJvmPulsarCluster extends StartableCluster {
     StringBuilder text = new StringBuilder();
     args.forEach(a -> text.append(argFileQuote(a)).append('\n'));
     Files.writeString(argFile, text);
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + argFile);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // In a session of its own the broker does not get the terminal's Ctrl-C: the process that
+    // started it decides when it stops (the sandbox verifies after Ctrl-C, then stops it).
+    return Files.isExecutable(SETSID)
+        ? List.of(SETSID.toString(), java, "@" + argFile)
+        : List.of(java, "@" + argFile);
   }
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   /** Addresses, ports and a light bookie: what only this backend decides. */
   private Map<String, String> backendSettings() {
@@ -412,6 +418,13 @@ final class ChildJvmPulsarCluster extends StartableCluster {
   /** Kills the brokers still running when the test JVM exits, and deletes their data. */
   static final class Reaper {
     private static final Set<ChildJvmPulsarCluster> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile java.util.concurrent.CountDownLatch hold =
+        new java.util.concurrent.CountDownLatch(0);
+
+    /** The reaper waits (at most 2 minutes) for {@code latch} before it kills the brokers. */
+    static void holdUntil(java.util.concurrent.CountDownLatch latch) {
+      hold = latch;
+    }
 
     static {
       Runtime.getRuntime().addShutdownHook(new Thread(Reaper::reap, "georep-testkit-reaper"));
@@ -428,6 +441,11 @@ final class ChildJvmPulsarCluster extends StartableCluster {
     }
 
     private static void reap() {
+      try {
+        hold.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       for (ChildJvmPulsarCluster cluster : LIVE) {
         Process p = cluster.process;
         if (p != null) {

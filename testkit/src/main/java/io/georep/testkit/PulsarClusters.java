@@ -211,4 +211,12 @@ public final class PulsarClusters {
       throw error;
     }
   }
+
+  /**
+   * Keeps the child-JVM brokers alive during JVM shutdown (Ctrl-C) until {@code done} is counted
+   * down, at most 2 minutes, so that a program can still read from them before they are killed.
+   */
+  public static void holdBrokersOnExitUntil(java.util.concurrent.CountDownLatch done) {
+    ChildJvmPulsarCluster.Reaper.holdUntil(done);
+  }
 }
