@@ -124,9 +124,9 @@ final class DaemonProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (isAlive()) {
-      kill();
+      process.destroyForcibly();
     }
   }
 }
