@@ -94,7 +94,9 @@ final class SandboxCommand implements Callable<Integer> {
     }
     Path work = dir != null ? dir : Files.createTempDirectory("georep-sandbox-");
     Files.createDirectories(work);
-    System.setProperty("georep.testkit.dir", work.resolve("clusters").toString());
+    if (dir != null) {
+      System.setProperty("georep.testkit.dir", work.resolve("clusters").toString());
+    } // else the testkit's default, where the brokers' class cache is kept between runs
     PulsarClusters.holdBrokersOnExitUntil(finished);
     Thread hook = new Thread(this::onCtrlC, "georep-sandbox-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -120,7 +122,7 @@ final class SandboxCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter out, Path work) throws Exception {
-    out.printf("Starting two local Pulsar clusters (east, west) in %s ...%n", work);
+    out.printf("Starting two local Pulsar clusters (east, west); georep's state in %s ...%n", work);
     out.flush();
     long t0 = System.nanoTime();
     List<PulsarCluster> clusters =

@@ -68,6 +68,7 @@ public final class ReplicationDaemon implements AutoCloseable {
                 admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
                 checkpoints,
                 registry);
+        warnAboutOptionsNotActedOn(link);
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));
@@ -81,6 +82,27 @@ public final class ReplicationDaemon implements AutoCloseable {
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
     return new ReplicationDaemon(system, boards, clients, admins);
+  }
+
+  /** Says which configured options this version accepts but does not act on yet. */
+  private static void warnAboutOptionsNotActedOn(LinkConfig link) {
+    var options = link.options();
+    List<String> ignored = new ArrayList<>();
+    if (options.enableTargetDeduplication()) {
+      ignored.add("deduplication: enable");
+    }
+    if (options.metadataSync() != io.georep.config.MetadataSyncMode.OFF) {
+      ignored.add("metadataSync");
+    }
+    if (options.messagesPerSecond() > 0 || options.bytesPerSecond() > 0) {
+      ignored.add("limits.messagesPerSecond/bytesPerSecond");
+    }
+    if (!ignored.isEmpty()) {
+      log.warn(
+          "link {}: {} not acted on by this version of georep; see README, 'Configuration'",
+          link.name(),
+          String.join(", ", ignored));
+    }
   }
 
   /** True once every link has listed its source topics at least once. */
