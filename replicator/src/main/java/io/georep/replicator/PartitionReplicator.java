@@ -379,6 +379,8 @@ public final class PartitionReplicator {
     settleHead();
     metrics.inFlight(inFlight.size());
     requestMore();
+    // Waiting on an empty consumer with nothing in flight: nothing is left to replicate.
+    metrics.caughtUp(receiving && inFlight.isEmpty());
     return Behaviors.same();
   }
 
