@@ -128,20 +128,24 @@ public final class DaemonRunner implements AutoCloseable {
    * Drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP, the metrics and the store.
    * HTTP stays up while the links drain, answering not ready. Idempotent; a second caller waits for
    * the first to finish.
+   *
+   * @return whether every link drained in time (false on later calls)
    */
-  public synchronized void stop() {
+  public synchronized boolean stop() {
     if (stopping) {
-      return;
+      return false;
     }
     stopping = true;
     log.info("georep daemon stopping");
+    boolean drained = false;
     try {
-      daemon.shutdown(DRAIN_TIMEOUT);
+      drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
       closeAll(null, server, gcMetrics, registry, store);
       stopped.countDown();
     }
     log.info("georep daemon stopped");
+    return drained;
   }
 
   @Override

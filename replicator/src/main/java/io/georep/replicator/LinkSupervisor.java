@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -51,7 +50,10 @@ public final class LinkSupervisor {
   public record BacklogsRead(Map<String, Long> backlogs) implements Command {}
 
   /** Drain every partition, then reply. */
-  public record Stop(ActorRef<Done> replyTo) implements Command {}
+  public record Stop(ActorRef<Stopped> replyTo) implements Command {}
+
+  /** The reply to {@link Stop}: the link has drained. */
+  public record Stopped(String link) {}
 
   private record TargetReady(TopicLister.SourceTopic topic, Throwable failure) implements Command {}
 
@@ -253,10 +255,10 @@ public final class LinkSupervisor {
     return stopping(msg.replyTo());
   }
 
-  private Behavior<Command> stopping(ActorRef<Done> replyTo) {
+  private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     if (replicators.isEmpty()) {
       board.stopped();
-      replyTo.tell(Done.getInstance());
+      replyTo.tell(new Stopped(link.name()));
       return Behaviors.stopped();
     }
     return Behaviors.receive(Command.class)

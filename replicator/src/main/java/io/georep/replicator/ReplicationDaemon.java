@@ -118,18 +118,22 @@ public final class ReplicationDaemon implements AutoCloseable {
   /**
    * Stops reading, waits for in-flight sends (at most {@code timeout}), writes the checkpoints and
    * closes the clients. Idempotent.
+   *
+   * @return whether every link drained within the timeout (false on later calls)
    */
-  public synchronized void shutdown(Duration timeout) {
+  public synchronized boolean shutdown(Duration timeout) {
     if (closed) {
-      return;
+      return false;
     }
     closed = true;
     try {
       CompletionStage<Done> drained =
           AskPattern.ask(system, ReplicationGuardian.Shutdown::new, timeout, system.scheduler());
       drained.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return true;
     } catch (Exception e) {
       log.warn("links did not drain within {}: {}", timeout, e.toString());
+      return false;
     } finally {
       system.terminate();
       try {

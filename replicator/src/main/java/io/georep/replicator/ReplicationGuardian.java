@@ -38,14 +38,14 @@ final class ReplicationGuardian {
                   Shutdown.class,
                   msg -> {
                     Set<String> pending = new HashSet<>();
+                    // One adapter for all links: the reply names the link.
+                    ActorRef<LinkSupervisor.Stopped> replies =
+                        ctx.messageAdapter(
+                            LinkSupervisor.Stopped.class,
+                            stopped -> new LinkStopped(stopped.link()));
                     for (int i = 0; i < supervisors.size(); i++) {
-                      String name = links.get(i).runtime().link().name();
-                      pending.add(name);
-                      supervisors
-                          .get(i)
-                          .tell(
-                              new LinkSupervisor.Stop(
-                                  ctx.messageAdapter(Done.class, done -> new LinkStopped(name))));
+                      pending.add(links.get(i).runtime().link().name());
+                      supervisors.get(i).tell(new LinkSupervisor.Stop(replies));
                     }
                     return stopping(pending, msg.replyTo());
                   })

@@ -1,0 +1,222 @@
+package io.georep.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.georep.cli.DaemonRunner;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.config.GeorepConfig;
+import io.georep.replicator.Provenance;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.policies.data.TenantInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a running link picks up by itself: topics and partitions created after it started, within
+ * its include/exclude patterns; and an active-active pair that never sends a message back.
+ */
+class ReplicationScopeIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(), PulsarClusterSpec.builder("west").build());
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void tenants() throws Exception {
+    for (PulsarCluster cluster : clusters.all()) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        admin
+            .tenants()
+            .createTenant(
+                "scope", TenantInfo.builder().allowedClusters(Set.of(cluster.name())).build());
+        admin.namespaces().createNamespace("scope/discovered");
+        admin.namespaces().createNamespace("scope/both-ways");
+      }
+    }
+  }
+
+  @Test
+  void newTopicsAndPartitionsInScopeStartReplicatingOthersNever() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String ns = "persistent://scope/discovered/";
+    GeorepConfig config =
+        config(
+            link(
+                "discover",
+                "east",
+                "west",
+                "{ namespaces: [scope/discovered], include: [\"events-.*\"], exclude: [\".*-tmp\"] }"));
+    try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0));
+        PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      // Created after the daemon started: found by discovery, not configured by name.
+      eastAdmin.topics().createNonPartitionedTopic(ns + "events-a");
+      eastAdmin.topics().createPartitionedTopic(ns + "events-b", 2);
+      eastAdmin.topics().createNonPartitionedTopic(ns + "events-tmp");
+      eastAdmin.topics().createNonPartitionedTopic(ns + "other");
+      for (String topic : List.of("events-a", "events-b", "events-tmp", "other")) {
+        produce(eastClient, ns + topic, "first", 20);
+      }
+
+      awaitCount(westClient, ns + "events-a", 20);
+      awaitCount(westClient, ns + "events-b", 20);
+      assertThat(westAdmin.topics().getPartitionedTopicMetadata(ns + "events-b").partitions)
+          .isEqualTo(2);
+
+      // A partition added on the source appears on the target and replicates.
+      eastAdmin.topics().updatePartitionedTopic(ns + "events-b", 3);
+      produce(eastClient, ns + "events-b", "second", 30);
+      await("the target grows to 3 partitions")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> westAdmin.topics().getPartitionedTopicMetadata(ns + "events-b").partitions,
+              partitions -> partitions == 3);
+      awaitCount(westClient, ns + "events-b", 50);
+      assertThat(
+              runner.status().links().get(0).topics().stream().map(t -> t.sourceTopic()).toList())
+          .contains(ns + "events-b-partition-2")
+          .noneMatch(t -> t.contains("events-tmp") || t.endsWith("/other"));
+
+      // Excluded and not-included topics never reach the target.
+      List<String> targetTopics = westAdmin.topics().getList("scope/discovered");
+      assertThat(targetTopics).noneMatch(t -> t.contains("events-tmp") || t.endsWith("/other"));
+    }
+  }
+
+  @Test
+  void anActiveActivePairDeliversEachMessageOnceToEachSideAndNeverBack() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://scope/both-ways/orders";
+    GeorepConfig config =
+        config(
+            link("east-west", "east", "west", "{ namespaces: [scope/both-ways] }")
+                + link("west-east", "west", "east", "{ namespaces: [scope/both-ways] }"));
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin()) {
+      eastAdmin.topics().createNonPartitionedTopic(topic);
+      westAdmin.topics().createNonPartitionedTopic(topic);
+    }
+    try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0));
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      produce(eastClient, topic, "from-east", 100);
+      produce(westClient, topic, "from-west", 100);
+
+      for (PulsarClient side : List.of(eastClient, westClient)) {
+        // Exactly 200, and still 200 a while later: nothing bounces back.
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .during(Duration.ofSeconds(3))
+            .until(() -> readAll(side, topic).size() == 200);
+      }
+      List<Message<byte[]>> onEast = readAll(eastClient, topic);
+      assertThat(onEast.stream().filter(m -> m.getKey().startsWith("from-west")))
+          .hasSize(100)
+          .allMatch(m -> "west".equals(m.getProperty(Provenance.ORIGIN_CLUSTER)));
+      assertThat(onEast.stream().filter(m -> m.getKey().startsWith("from-east")))
+          .hasSize(100)
+          .allMatch(m -> m.getProperty(Provenance.ORIGIN_CLUSTER) == null);
+      assertThat(runner.status().links())
+          .allSatisfy(l -> assertThat(l.messagesForwarded()).isEqualTo(100));
+
+      // Both links drain on shutdown (not merely time out).
+      assertThat(runner.stop()).as("every link drained").isTrue();
+      assertThat(runner.status().links()).extracting(l -> l.state()).containsOnly("STOPPED");
+    }
+  }
+
+  private String link(String name, String source, String target, String scope) {
+    return String.join(
+        "\n",
+        "  - name: " + name,
+        "    source: " + source,
+        "    target: " + target,
+        "    discoveryInterval: 1s",
+        "    scope: " + scope,
+        "");
+  }
+
+  private GeorepConfig config(String links) throws Exception {
+    String yaml =
+        String.join(
+                "\n",
+                "clusters:",
+                "  east: { serviceUrl: "
+                    + clusters.get("east").serviceUrl()
+                    + ", adminUrl: "
+                    + clusters.get("east").adminUrl()
+                    + " }",
+                "  west: { serviceUrl: "
+                    + clusters.get("west").serviceUrl()
+                    + ", adminUrl: "
+                    + clusters.get("west").adminUrl()
+                    + " }",
+                "state: { dir: " + dir.resolve("state") + " }",
+                "links:",
+                "")
+            + links;
+    return ConfigLoader.parse(yaml, "scope-it", Map.of());
+  }
+
+  private static void produce(PulsarClient client, String topic, String keyPrefix, int count)
+      throws Exception {
+    try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(topic).create()) {
+      for (int i = 0; i < count; i++) {
+        producer
+            .newMessage()
+            .key(keyPrefix + "-" + (i % 5))
+            .value(("m" + i).getBytes())
+            .sendAsync();
+      }
+      producer.flush();
+    }
+  }
+
+  private static void awaitCount(PulsarClient client, String topic, int expected) {
+    await(topic + " has " + expected + " messages")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> readAll(client, topic).size(), n -> n == expected);
+  }
+
+  private static List<Message<byte[]>> readAll(PulsarClient client, String topic) throws Exception {
+    List<Message<byte[]>> messages = new ArrayList<>();
+    try (Reader<byte[]> reader =
+        client.newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest).create()) {
+      while (reader.hasMessageAvailable()) {
+        Message<byte[]> m = reader.readNext(10, TimeUnit.SECONDS);
+        if (m == null) {
+          break;
+        }
+        messages.add(m);
+      }
+    }
+    return messages;
+  }
+}
