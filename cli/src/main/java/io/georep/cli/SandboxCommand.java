@@ -15,14 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.common.policies.data.TenantInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -170,13 +168,9 @@ final class SandboxCommand implements Callable<Integer> {
   }
 
   private static void prepareNamespace(PulsarCluster cluster, boolean withTopics) throws Exception {
-    try (PulsarAdmin admin = cluster.newAdmin()) {
-      admin
-          .tenants()
-          .createTenant(
-              "sandbox", TenantInfo.builder().allowedClusters(Set.of(cluster.name())).build());
-      admin.namespaces().createNamespace(NAMESPACE);
-      if (withTopics) {
+    cluster.createNamespaces(NAMESPACE);
+    if (withTopics) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
         admin.topics().createPartitionedTopic(TOPICS.get(0), ORDERS_PARTITIONS);
         for (String topic : TOPICS.subList(1, TOPICS.size())) {
           admin.topics().createNonPartitionedTopic(topic);

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Message;
@@ -22,7 +21,6 @@ import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.common.policies.data.TenantInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,13 +92,9 @@ class DaemonCrashIT {
   }
 
   private static void prepare(PulsarCluster cluster, boolean withTopics) throws Exception {
-    try (PulsarAdmin admin = cluster.newAdmin()) {
-      admin
-          .tenants()
-          .createTenant(
-              "crash", TenantInfo.builder().allowedClusters(Set.of(cluster.name())).build());
-      admin.namespaces().createNamespace(NAMESPACE);
-      if (withTopics) {
+    cluster.createNamespaces(NAMESPACE);
+    if (withTopics) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
         admin.topics().createPartitionedTopic(TOPICS.get(0), 4);
         admin.topics().createNonPartitionedTopic(TOPICS.get(1));
       }

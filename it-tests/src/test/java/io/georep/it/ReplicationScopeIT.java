@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Message;
@@ -25,7 +24,6 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.common.policies.data.TenantInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,14 +44,7 @@ class ReplicationScopeIT {
   @BeforeAll
   static void tenants() throws Exception {
     for (PulsarCluster cluster : clusters.all()) {
-      try (PulsarAdmin admin = cluster.newAdmin()) {
-        admin
-            .tenants()
-            .createTenant(
-                "scope", TenantInfo.builder().allowedClusters(Set.of(cluster.name())).build());
-        admin.namespaces().createNamespace("scope/discovered");
-        admin.namespaces().createNamespace("scope/both-ways");
-      }
+      cluster.createNamespaces("scope/discovered", "scope/both-ways");
     }
   }
 

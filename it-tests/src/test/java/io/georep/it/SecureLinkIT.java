@@ -21,10 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.common.policies.data.TenantInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +47,8 @@ class SecureLinkIT {
     String token = secure.superUserToken().orElseThrow();
     Path tokenFile = dir.resolve("west.token");
     Files.writeString(tokenFile, token);
+    secure.createNamespaces("sec/source", "sec/replica");
     try (PulsarAdmin admin = secure.newAdmin()) {
-      admin
-          .tenants()
-          .createTenant("sec", TenantInfo.builder().allowedClusters(Set.of("secure")).build());
-      admin.namespaces().createNamespace("sec/source");
-      admin.namespaces().createNamespace("sec/replica");
       admin.topics().createPartitionedTopic("persistent://sec/source/events", 2);
     }
     String trust = secure.trustCertsFile().orElseThrow().toString();

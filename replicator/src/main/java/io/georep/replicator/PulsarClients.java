@@ -7,6 +7,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminBuilder;
 import org.apache.pulsar.client.api.Authentication;
@@ -34,17 +35,12 @@ public final class PulsarClients {
               .operationTimeout(30, TimeUnit.SECONDS)
               .memoryLimit(256, org.apache.pulsar.client.api.SizeUnit.MEGA_BYTES)
               .enableTcpNoDelay(true);
-      Authentication auth = authentication(cluster);
-      if (auth != null) {
-        builder.authentication(auth);
-      }
-      TlsConfig tls = cluster.tls();
-      if (tls.trustCertsFile() != null) {
-        builder.tlsTrustCertsFilePath(tls.trustCertsFile().toString());
-      }
-      builder
-          .enableTlsHostnameVerification(tls.hostnameVerification())
-          .allowTlsInsecureConnection(tls.allowInsecureConnection());
+      secure(
+          cluster,
+          builder::authentication,
+          builder::tlsTrustCertsFilePath,
+          builder::enableTlsHostnameVerification,
+          builder::allowTlsInsecureConnection);
       return builder.build();
     } catch (PulsarClientException e) {
       throw new IllegalArgumentException(
@@ -67,17 +63,12 @@ public final class PulsarClients {
               .connectionTimeout(10, TimeUnit.SECONDS)
               .readTimeout(30, TimeUnit.SECONDS)
               .requestTimeout(60, TimeUnit.SECONDS);
-      Authentication auth = authentication(cluster);
-      if (auth != null) {
-        builder.authentication(auth);
-      }
-      TlsConfig tls = cluster.tls();
-      if (tls.trustCertsFile() != null) {
-        builder.tlsTrustCertsFilePath(tls.trustCertsFile().toString());
-      }
-      builder
-          .enableTlsHostnameVerification(tls.hostnameVerification())
-          .allowTlsInsecureConnection(tls.allowInsecureConnection());
+      secure(
+          cluster,
+          builder::authentication,
+          builder::tlsTrustCertsFilePath,
+          builder::enableTlsHostnameVerification,
+          builder::allowTlsInsecureConnection);
       return builder.build();
     } catch (PulsarClientException e) {
       throw new IllegalArgumentException(
@@ -91,7 +82,26 @@ public final class PulsarClients {
     }
   }
 
-  private static Authentication authentication(ClusterConfig cluster) throws PulsarClientException {
+  /** Authentication and TLS, the same for both kinds of builder (they share no interface). */
+  private static void secure(
+      ClusterConfig cluster,
+      Consumer<Authentication> authentication,
+      Consumer<String> trustCertsFile,
+      Consumer<Boolean> hostnameVerification,
+      Consumer<Boolean> allowInsecureConnection) {
+    Authentication auth = authentication(cluster);
+    if (auth != null) {
+      authentication.accept(auth);
+    }
+    TlsConfig tls = cluster.tls();
+    if (tls.trustCertsFile() != null) {
+      trustCertsFile.accept(tls.trustCertsFile().toString());
+    }
+    hostnameVerification.accept(tls.hostnameVerification());
+    allowInsecureConnection.accept(tls.allowInsecureConnection());
+  }
+
+  private static Authentication authentication(ClusterConfig cluster) {
     AuthConfig auth = cluster.auth();
     if (auth instanceof AuthConfig.Token token) {
       String value = token.token().reveal();

@@ -50,6 +50,33 @@ public interface PulsarCluster extends AutoCloseable {
   /** An admin client for this cluster, with the super-user token and the CA when they apply. */
   PulsarAdmin newAdmin();
 
+  /**
+   * Creates {@code tenant/namespace} namespaces, and their tenants where missing (allowed on this
+   * cluster only); existing ones are left as they are.
+   */
+  default void createNamespaces(String... namespaces) {
+    try (PulsarAdmin admin = newAdmin()) {
+      for (String namespace : namespaces) {
+        String tenant = namespace.substring(0, namespace.indexOf('/'));
+        if (!admin.tenants().getTenants().contains(tenant)) {
+          admin
+              .tenants()
+              .createTenant(
+                  tenant,
+                  org.apache.pulsar.common.policies.data.TenantInfo.builder()
+                      .allowedClusters(java.util.Set.of(name()))
+                      .build());
+        }
+        if (!admin.namespaces().getNamespaces(tenant).contains(namespace)) {
+          admin.namespaces().createNamespace(namespace);
+        }
+      }
+    } catch (org.apache.pulsar.client.admin.PulsarAdminException e) {
+      throw new IllegalStateException(
+          "cannot create namespaces on cluster " + name() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Stops the broker gracefully (SIGTERM, then waits); the data stays. */
   void stop();
 
