@@ -1,0 +1,347 @@
+package io.georep.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.georep.cli.DaemonRunner;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.config.GeorepConfig;
+import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.TopicState;
+import io.georep.testkit.KeyedWorkload;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import io.georep.testkit.ReplicationVerifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.common.policies.data.AuthAction;
+import org.apache.pulsar.common.policies.data.TenantInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a link does when the target fails it: a target broker restarted mid-stream, a target
+ * namespace that does not exist yet, a role not yet allowed to produce. Each time the affected
+ * topic (and only it) shows the error with its reason, and once the cause is gone every message
+ * arrives, in order, and the topic runs again.
+ *
+ * <p>The target {@code west} has token authentication on; the config names it twice, as {@code
+ * west} with the super-user token and as {@code west-limited} with the token of a role {@code
+ * replicator} that starts without any permission.
+ */
+class ReplicationFailuresIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(),
+          PulsarClusterSpec.builder("west")
+              .tokenAuth(true)
+              // Nothing subscribes on the target: without retention a ledger closed by the
+              // restart is trimmed, and what it held is gone before anyone reads it. Checked
+              // every second so that a missing retention fails every run, not one in a few.
+              .brokerSetting("defaultRetentionTimeInMinutes", "60")
+              .brokerSetting("defaultRetentionSizeInMB", "100")
+              .brokerSetting("retentionCheckIntervalInSeconds", "1")
+              .build());
+
+  private static final String ROLE = "replicator";
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void namespaces() throws Exception {
+    for (PulsarCluster cluster : clusters.all()) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        admin
+            .tenants()
+            .createTenant(
+                "fail", TenantInfo.builder().allowedClusters(Set.of(cluster.name())).build());
+        admin.namespaces().createNamespace("fail/restart");
+        admin.namespaces().createNamespace("fail/flowing");
+        admin.namespaces().createNamespace("fail/guarded");
+      }
+    }
+    try (PulsarAdmin east = clusters.get("east").newAdmin()) {
+      east.namespaces().createNamespace("fail/stranded");
+    }
+  }
+
+  @Test
+  void aTargetBrokerRestartedMidStreamLosesNothingAndKeepsOrder() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/restart/orders";
+    try (PulsarAdmin admin = east.newAdmin()) {
+      admin.topics().createPartitionedTopic(topic, 2);
+    }
+    GeorepConfig config = config(link("restart", "west", "{ namespaces: [fail/restart] }", ""));
+
+    try (PulsarClient eastClient = east.newClient();
+        KeyedWorkload workload = new KeyedWorkload(eastClient, "restart", List.of(topic), 20, 200);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      workload.send(1_000);
+      await("the first 1,000 forwarded")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> forwarded(topics(runner, "restart")), n -> n >= 1_000);
+      // The broker goes down while the next 1,000 are produced and replicated, and stays down
+      // while the last 1,000 are produced on the source.
+      CompletableFuture<Void> stopped = CompletableFuture.runAsync(west::stop);
+      workload.send(1_000);
+      stopped.join();
+      workload.send(1_000);
+      List<DaemonStatus.TopicStatus> down = topics(runner, "restart");
+      System.out.printf(
+          "while west is down: %d forwarded, %d in flight%n",
+          forwarded(down), down.stream().mapToInt(DaemonStatus.TopicStatus::inFlight).sum());
+      west.restart();
+      assertThat(workload.acknowledged()).isEqualTo(3_000);
+
+      try (PulsarClient westClient = west.newClient()) {
+        ReplicationVerifier.Report report = awaitAll(westClient, workload, Map.of(), 3_000);
+        System.out.println("after a target restart: " + report.summary());
+        report.examples().forEach(e -> System.out.println("  " + e));
+        assertThat(report.missing()).isZero();
+        assertThat(report.orderViolations()).isZero();
+        assertThat(report.corrupted()).isZero();
+        assertThat(report.unexpected()).isZero();
+      }
+      List<DaemonStatus.TopicStatus> topics = topics(runner, "restart");
+      topics.forEach(
+          t ->
+              System.out.println(
+                  "  "
+                      + t.sourceTopic()
+                      + " restarts "
+                      + t.restarts()
+                      + ", last error: "
+                      + t.lastError()));
+      assertThat(topics).hasSize(2).allMatch(t -> t.state() == TopicState.RUNNING);
+      // Counted per target acknowledgement: a resend after a restart counts again.
+      assertThat(forwarded(topics)).isGreaterThanOrEqualTo(3_000);
+    }
+  }
+
+  @Test
+  void aMissingTargetNamespaceStopsOnlyItsTopicsUntilItIsCreated() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String flowing = "persistent://fail/flowing/events";
+    String stranded = "persistent://fail/stranded/events";
+    String strandedTarget = "persistent://fail/absent/events";
+    try (PulsarAdmin admin = east.newAdmin()) {
+      admin.topics().createNonPartitionedTopic(flowing);
+      admin.topics().createPartitionedTopic(stranded, 2);
+    }
+    GeorepConfig config =
+        config(
+            link(
+                "absent",
+                "west",
+                "{ namespaces: [fail/flowing, fail/stranded] }",
+                "    mapping: { namespaces: { fail/stranded: fail/absent } }\n"));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload flowingLoad =
+            new KeyedWorkload(eastClient, "flowing", List.of(flowing), 10, 100);
+        KeyedWorkload strandedLoad =
+            new KeyedWorkload(eastClient, "stranded", List.of(stranded), 10, 100);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      flowingLoad.send(500);
+      strandedLoad.send(500);
+
+      List<DaemonStatus.TopicStatus> failing =
+          await("both partitions of " + stranded + " in ERROR")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> topicsOf(runner, "absent", stranded),
+                  ts -> ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.ERROR));
+      System.out.println("missing namespace: " + failing.get(0).lastError());
+      assertThat(failing)
+          .allSatisfy(
+              t -> {
+                assertThat(t.targetTopic()).startsWith(strandedTarget);
+                assertThat(t.lastError())
+                    .startsWith("target-topic: ")
+                    .containsIgnoringCase("namespace")
+                    .containsAnyOf("does not exist", "not found", "Not Found", "fail/absent");
+                assertThat(t.messagesForwarded()).isZero();
+              });
+
+      // The other namespace of the same link keeps flowing meanwhile.
+      ReplicationVerifier.Report flowed = awaitAll(westClient, flowingLoad, Map.of(), 500);
+      assertThat(flowed.missing()).isZero();
+      assertThat(flowed.orderViolations()).isZero();
+      assertThat(topicsOf(runner, "absent", flowing))
+          .singleElement()
+          .satisfies(t -> assertThat(t.state()).isEqualTo(TopicState.RUNNING));
+      assertThat(topicsOf(runner, "absent", stranded)).allMatch(t -> t.state() == TopicState.ERROR);
+      assertThat(runner.status().links().get(0).state()).isEqualTo("DEGRADED");
+
+      westAdmin.namespaces().createNamespace("fail/absent");
+      ReplicationVerifier.Report arrived =
+          awaitAll(westClient, strandedLoad, Map.of(stranded, strandedTarget), 500);
+      assertThat(arrived.missing()).isZero();
+      assertThat(arrived.orderViolations()).isZero();
+      assertThat(arrived.duplicated()).isZero();
+      assertThat(westAdmin.topics().getPartitionedTopicMetadata(strandedTarget).partitions)
+          .isEqualTo(2);
+      await("every partition RUNNING again")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> runner.status().links().get(0),
+              l ->
+                  l.state().equals("RUNNING")
+                      && l.topics().stream().allMatch(t -> t.state() == TopicState.RUNNING));
+    }
+  }
+
+  @Test
+  void aDeniedProduceShowsTheReasonAndResumesOnceGranted() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/guarded/payments";
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin()) {
+      eastAdmin.topics().createPartitionedTopic(topic, 2);
+      // The role may not administer the target, so the topic is there beforehand.
+      westAdmin.topics().createPartitionedTopic(topic, 2);
+    }
+    String roleToken = west.createToken(ROLE);
+    GeorepConfig config =
+        config(
+            link(
+                "guarded",
+                "west-limited",
+                "{ namespaces: [fail/guarded] }",
+                "    createTargetTopics: false\n"));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload workload = new KeyedWorkload(eastClient, "guarded", List.of(topic), 10, 100);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      workload.send(500);
+
+      List<DaemonStatus.TopicStatus> denied =
+          await("both partitions of " + topic + " in ERROR")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> topicsOf(runner, "guarded", topic),
+                  ts -> ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.ERROR));
+      System.out.println("denied: " + denied.get(0).lastError());
+      assertThat(denied)
+          .allSatisfy(
+              t -> {
+                assertThat(t.lastError())
+                    .startsWith("producer: ")
+                    .containsIgnoringCase("authoriz")
+                    .doesNotContain(roleToken);
+                assertThat(t.messagesForwarded()).isZero();
+              });
+      assertThat(ReplicationVerifier.verify(westClient, workload, Map.of()).received()).isZero();
+
+      westAdmin
+          .namespaces()
+          .grantPermissionOnNamespace(
+              "fail/guarded", ROLE, Set.of(AuthAction.produce, AuthAction.consume));
+      ReplicationVerifier.Report report = awaitAll(westClient, workload, Map.of(), 500);
+      assertThat(report.missing()).isZero();
+      assertThat(report.orderViolations()).isZero();
+      assertThat(report.duplicated()).isZero();
+      await("every partition RUNNING again")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> topicsOf(runner, "guarded", topic),
+              ts -> ts.stream().allMatch(t -> t.state() == TopicState.RUNNING));
+      assertThat(topicsOf(runner, "guarded", topic))
+          .allSatisfy(t -> assertThat(t.restarts()).isPositive());
+    }
+  }
+
+  private static ReplicationVerifier.Report awaitAll(
+      PulsarClient target, KeyedWorkload workload, Map<String, String> renamed, long expected) {
+    return await(expected + " messages of " + workload.name() + " on the target")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> ReplicationVerifier.verify(target, workload, renamed),
+            r -> r.produced() == expected && r.missing() == 0);
+  }
+
+  private static long forwarded(List<DaemonStatus.TopicStatus> topics) {
+    return topics.stream().mapToLong(DaemonStatus.TopicStatus::messagesForwarded).sum();
+  }
+
+  private static List<DaemonStatus.TopicStatus> topics(DaemonRunner runner, String link) {
+    return runner.status().links().stream()
+        .filter(l -> l.name().equals(link))
+        .flatMap(l -> l.topics().stream())
+        .toList();
+  }
+
+  private static List<DaemonStatus.TopicStatus> topicsOf(
+      DaemonRunner runner, String link, String sourceTopic) {
+    return topics(runner, link).stream()
+        .filter(t -> t.sourceTopic().startsWith(sourceTopic))
+        .toList();
+  }
+
+  private static String link(String name, String target, String scope, String more) {
+    return String.join(
+            "\n",
+            "  - name: " + name,
+            "    source: east",
+            "    target: " + target,
+            "    discoveryInterval: 1s",
+            "    scope: " + scope,
+            "")
+        + more;
+  }
+
+  private GeorepConfig config(String links) throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String yaml =
+        String.join(
+                "\n",
+                "clusters:",
+                "  east: { serviceUrl: "
+                    + east.serviceUrl()
+                    + ", adminUrl: "
+                    + east.adminUrl()
+                    + " }",
+                "  west:",
+                "    serviceUrl: " + west.serviceUrl(),
+                "    adminUrl: " + west.adminUrl(),
+                "    auth: { token: \"${SUPER_TOKEN}\" }",
+                "  west-limited:",
+                "    serviceUrl: " + west.serviceUrl(),
+                "    adminUrl: " + west.adminUrl(),
+                "    auth: { token: \"${ROLE_TOKEN}\" }",
+                "state: { dir: " + dir.resolve("state") + " }",
+                "links:",
+                "")
+            + links;
+    return ConfigLoader.parse(
+        yaml,
+        "failures-it",
+        Map.of(
+            "SUPER_TOKEN", west.superUserToken().orElseThrow(),
+            "ROLE_TOKEN", west.createToken(ROLE)));
+  }
+}
