@@ -170,6 +170,7 @@ public final class PartitionReplicator {
   private Checkpoint lastFlushed; // null: no checkpoint yet
   private InFlight lastAcked; // settled since the last flush, null if none
   private long forwardedCount;
+  private long targetLastSequenceId = -1;
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -256,6 +257,21 @@ public final class PartitionReplicator {
       return fail("producer", msg.failure());
     }
     producer = msg.producer();
+    // -1 unless the target deduplicates; then the highest sequence id it persisted for us.
+    targetLastSequenceId = producer.getLastSequenceId();
+    if (lastFlushed != null
+        && targetLastSequenceId >= 0
+        && targetLastSequenceId < lastFlushed.sequenceId()) {
+      context
+          .getLog()
+          .warn(
+              "{}: the target's deduplication state ({}) is behind georep's checkpoint ({}): the"
+                  + " target topic was recreated or its state expired; checkpointed messages are"
+                  + " not sent again",
+              settings.targetTopic(),
+              targetLastSequenceId,
+              lastFlushed.sequenceId());
+    }
     metrics.state(TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
     requestMore();
@@ -297,8 +313,8 @@ public final class PartitionReplicator {
     if (msg.failure() != null) {
       return fail("receive", msg.failure());
     }
-    take(msg.message());
     try {
+      take(msg.message());
       // Whatever the consumer already holds is taken without another round trip through the
       // mailbox; receive(0) never waits.
       for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
@@ -310,6 +326,8 @@ public final class PartitionReplicator {
       }
     } catch (PulsarClientException e) {
       return fail("receive", e);
+    } catch (SequenceIds.SequenceIdOverflowException e) {
+      return fail("sequence-id", e);
     }
     metrics.inFlight(inFlight.size());
     requestMore();
@@ -323,7 +341,15 @@ public final class PartitionReplicator {
       metrics.replaySkipped();
       return;
     }
+    long sequenceId = SequenceIds.of(position);
     highestTaken = position;
+    if (sequenceId <= targetLastSequenceId) {
+      // The target persisted it already (its deduplication state says so): sending it again
+      // next to new messages would get the whole batch dropped.
+      metrics.replaySkipped();
+      settle(new InFlight(sourceId, message.getPublishTime(), 0, false));
+      return;
+    }
     String origin = message.getProperty(Provenance.ORIGIN_CLUSTER);
     if (settings.targetCluster().equals(origin)) {
       // Came from the target in the first place: forwarding it would loop.
@@ -335,7 +361,7 @@ public final class PartitionReplicator {
     inFlight.addLast(entry);
     inFlightBytes += payload.length;
     context.pipeToSelf(
-        toTarget(message, payload, origin).sendAsync(),
+        toTarget(message, payload, origin).sequenceId(sequenceId).sendAsync(),
         (id, err) -> new Sent(epoch, entry, id, err));
   }
 
@@ -433,7 +459,7 @@ public final class PartitionReplicator {
     Checkpoint checkpoint =
         new Checkpoint(
             Positions.of(acked.sourceId),
-            0L,
+            SequenceIds.of(Positions.of(acked.sourceId)),
             target,
             acked.publishTime,
             forwardedCount,
