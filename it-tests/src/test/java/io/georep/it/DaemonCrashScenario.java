@@ -37,6 +37,11 @@ abstract class DaemonCrashScenario {
 
   abstract int kills();
 
+  /** Extra lines for the link in the daemon's config, e.g. {@code " deduplication: enable"}. */
+  String linkOptions() {
+    return "";
+  }
+
   /** What the variant expects of the duplicates on the target. */
   abstract void checkDuplicates(ReplicationVerifier.Report report);
 
@@ -123,7 +128,7 @@ abstract class DaemonCrashScenario {
             "    scope: { namespaces: [" + NAMESPACE + "] }",
             "    startAt: earliest",
             "    discoveryInterval: 1s",
-            ""));
+            linkOptions()));
     return config;
   }
 

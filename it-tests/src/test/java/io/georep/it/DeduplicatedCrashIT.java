@@ -8,15 +8,15 @@ import io.georep.testkit.ReplicationVerifier;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Three SIGKILLs over 50,000 keyed messages, target with deduplication on: georep's stable producer
+ * Three SIGKILLs over 50,000 keyed messages, with the link switching deduplication on at its target
+ * namespace ({@code deduplication: enable}; the brokers leave it off): georep's stable producer
  * names and sequence ids derived from source positions leave not one duplicate.
  */
 class DeduplicatedCrashIT extends DaemonCrashScenario {
   @RegisterExtension
   static final PulsarClustersExtension clusters =
       PulsarClustersExtension.of(
-          PulsarClusterSpec.builder("east").build(),
-          PulsarClusterSpec.builder("west").deduplication(true).build());
+          PulsarClusterSpec.builder("east").build(), PulsarClusterSpec.builder("west").build());
 
   @Override
   PulsarClustersExtension clusters() {
@@ -31,6 +31,11 @@ class DeduplicatedCrashIT extends DaemonCrashScenario {
   @Override
   int kills() {
     return 3;
+  }
+
+  @Override
+  String linkOptions() {
+    return "    deduplication: enable\n";
   }
 
   @Override

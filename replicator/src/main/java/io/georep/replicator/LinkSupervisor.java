@@ -71,6 +71,9 @@ public final class LinkSupervisor {
   private final LinkStatusBoard board;
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final Set<String> preparing = new HashSet<>();
+  // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
+  private final Map<String, CompletableFuture<Void>> deduplicated =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private int spawned;
 
   private LinkSupervisor(ActorContext<Command> context, Runtime runtime, LinkStatusBoard board) {
@@ -142,11 +145,39 @@ public final class LinkSupervisor {
    * non-partitioned. An existing topic is left as it is, except that a partitioned one may grow.
    */
   private CompletableFuture<Void> prepareTarget(TopicLister.SourceTopic topic) {
+    String target = link.mapping().mapTopic(topic.name());
+    String namespace = TopicLister.namespaceOf(target);
+    return deduplicate(namespace).thenCompose(ok -> createTarget(topic, target, namespace));
+  }
+
+  /**
+   * With {@code deduplication: enable}, switches deduplication on for a target namespace before the
+   * first producer of the link connects to it (once per namespace and daemon run).
+   */
+  private CompletableFuture<Void> deduplicate(String namespace) {
+    if (!link.options().enableTargetDeduplication()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return deduplicated.computeIfAbsent(
+        namespace,
+        ns ->
+            runtime
+                .targetAdmin()
+                .namespaces()
+                .setDeduplicationStatusAsync(ns, true)
+                .whenComplete(
+                    (ok, err) -> {
+                      if (err != null) {
+                        deduplicated.remove(ns); // tried again with the next topic or round
+                      }
+                    }));
+  }
+
+  private CompletableFuture<Void> createTarget(
+      TopicLister.SourceTopic topic, String target, String namespace) {
     if (!link.options().createTargetTopics()) {
       return CompletableFuture.completedFuture(null);
     }
-    String target = link.mapping().mapTopic(topic.name());
-    String namespace = TopicLister.namespaceOf(target);
     var topics = runtime.targetAdmin().topics();
     // Look before creating: the admin client logs every refused create as an error.
     if (topic.partitions() == 0) {

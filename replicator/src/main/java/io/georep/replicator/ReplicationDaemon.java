@@ -88,9 +88,6 @@ public final class ReplicationDaemon implements AutoCloseable {
   private static void warnAboutOptionsNotActedOn(LinkConfig link) {
     var options = link.options();
     List<String> ignored = new ArrayList<>();
-    if (options.enableTargetDeduplication()) {
-      ignored.add("deduplication: enable");
-    }
     if (options.metadataSync() != io.georep.config.MetadataSyncMode.OFF) {
       ignored.add("metadataSync");
     }

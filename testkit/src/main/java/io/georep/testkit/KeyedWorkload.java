@@ -82,16 +82,17 @@ public final class KeyedWorkload implements AutoCloseable {
         .sendAsync()
         .whenComplete(
             (id, err) -> {
-              window.release();
+              // Recorded before the window slot is released: flush() then sees every ack.
               if (err != null) {
                 failed.incrementAndGet();
-                return;
+              } else {
+                BitSet seqs = acked.get(topic).computeIfAbsent(key, k -> new BitSet());
+                synchronized (seqs) {
+                  seqs.set((int) seq);
+                }
+                ackedCount.incrementAndGet();
               }
-              BitSet seqs = acked.get(topic).computeIfAbsent(key, k -> new BitSet());
-              synchronized (seqs) {
-                seqs.set((int) seq);
-              }
-              ackedCount.incrementAndGet();
+              window.release();
             });
   }
 
