@@ -8,6 +8,7 @@ import io.georep.cli.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
 import io.georep.replicator.Provenance;
+import io.georep.replicator.TopicState;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
@@ -44,7 +45,7 @@ class ReplicationScopeIT {
   @BeforeAll
   static void tenants() throws Exception {
     for (PulsarCluster cluster : clusters.all()) {
-      cluster.createNamespaces("scope/discovered", "scope/both-ways");
+      cluster.createNamespaces("scope/discovered", "scope/both-ways", "scope/mismatch");
     }
   }
 
@@ -139,6 +140,36 @@ class ReplicationScopeIT {
       // Both links drain on shutdown (not merely time out).
       assertThat(runner.stop()).as("every link drained").isTrue();
       assertThat(runner.status().links()).extracting(l -> l.state()).containsOnly("STOPPED");
+    }
+  }
+
+  @Test
+  void aNonPartitionedTargetForAPartitionedSourceIsAnErrorNotASilentDetour() throws Exception {
+    String topic = "persistent://scope/mismatch/orders";
+    try (PulsarAdmin eastAdmin = clusters.get("east").newAdmin();
+        PulsarAdmin westAdmin = clusters.get("west").newAdmin()) {
+      eastAdmin.topics().createPartitionedTopic(topic, 2);
+      westAdmin.topics().createNonPartitionedTopic(topic); // e.g. auto-created by a consumer
+    }
+    GeorepConfig config =
+        config(link("mismatch", "east", "west", "{ namespaces: [scope/mismatch] }"));
+    try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(runner.status().links().get(0).topics())
+                      .hasSize(2)
+                      .allSatisfy(
+                          t -> {
+                            assertThat(t.state()).isEqualTo(TopicState.ERROR);
+                            assertThat(t.lastError())
+                                .contains("exists on the target as a non-partitioned topic")
+                                .contains("2 partitions");
+                          }));
+    }
+    try (PulsarAdmin westAdmin = clusters.get("west").newAdmin()) {
+      assertThat(westAdmin.topics().getList("scope/mismatch")).containsExactly(topic);
     }
   }
 

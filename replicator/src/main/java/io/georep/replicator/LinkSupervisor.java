@@ -195,7 +195,7 @@ public final class LinkSupervisor {
             existing ->
                 existing.contains(target)
                     ? topics.getPartitionedTopicMetadataAsync(target).thenApply(m -> m.partitions)
-                    : CompletableFuture.completedFuture(0))
+                    : refuseNonPartitioned(topics, namespace, target, topic.partitions()))
         .thenCompose(
             partitions -> {
               if (partitions == 0) {
@@ -206,6 +206,34 @@ public final class LinkSupervisor {
                 return topics.updatePartitionedTopicAsync(target, topic.partitions());
               }
               return CompletableFuture.completedFuture(null);
+            });
+  }
+
+  /**
+   * 0 when the target topic does not exist; a failure when it exists without partitions (e.g.
+   * auto-created by a client): writing partition i next to it would fill topics nobody reads.
+   */
+  private static CompletableFuture<Integer> refuseNonPartitioned(
+      org.apache.pulsar.client.admin.Topics topics,
+      String namespace,
+      String target,
+      int partitions) {
+    return topics
+        .getListAsync(namespace)
+        .thenApply(
+            all -> {
+              if (all.contains(target)) {
+                throw new CompletionException(
+                    new IllegalStateException(
+                        target
+                            + " exists on the target as a non-partitioned topic but the source"
+                            + " topic has "
+                            + partitions
+                            + " partitions; delete it or recreate it with "
+                            + partitions
+                            + " partitions"));
+              }
+              return 0;
             });
   }
 

@@ -1,0 +1,122 @@
+package io.georep.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.georep.cli.DaemonRunner;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.config.GeorepConfig;
+import io.georep.testkit.KeyedWorkload;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import io.georep.testkit.ReplicationVerifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Source messages leave georep's cursor unread while the daemon is stopped (as a TTL makes them).
+ * Every message produced after that gap reaches a deduplicating target, none twice: the sequence
+ * ids, taken from source positions, keep growing across the gap, so the target's deduplication
+ * drops nothing new.
+ */
+class ExpiredBacklogIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(),
+          PulsarClusterSpec.builder("west").deduplication(true).build());
+
+  private static final String TOPIC = "persistent://gap/orders/orders";
+
+  @TempDir Path dir;
+
+  @Test
+  void messagesAfterAnExpiredGapAllArriveOnADeduplicatingTarget() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    east.createNamespaces("gap/orders");
+    west.createNamespaces("gap/orders");
+    for (PulsarCluster cluster : clusters.all()) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        // On the target too: the verifier's reader would otherwise auto-create it unpartitioned.
+        admin.topics().createPartitionedTopic(TOPIC, 2);
+      }
+    }
+    GeorepConfig config = config(east, west);
+
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        PulsarAdmin eastAdmin = east.newAdmin();
+        KeyedWorkload before = new KeyedWorkload(source, "before", List.of(TOPIC), 10, 100);
+        KeyedWorkload expired = new KeyedWorkload(source, "expired", List.of(TOPIC), 10, 100);
+        KeyedWorkload after = new KeyedWorkload(source, "after", List.of(TOPIC), 10, 100)) {
+      before.send(1_000);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ReplicationVerifier.verify(target, before, Map.of()).missing() == 0);
+      }
+
+      // While georep is stopped: messages arrive and leave its cursor unread, as a message TTL or
+      // a backlog quota would make them (skipping is the deterministic way to get there).
+      expired.send(1_000);
+      eastAdmin.topics().skipAllMessages(TOPIC, "georep-gap");
+      await("the cursor skipped the expired messages")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backlog(eastAdmin) == 0);
+      after.send(1_000);
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        ReplicationVerifier.Report report =
+            await("every message produced after the gap")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                    () -> ReplicationVerifier.verify(target, after, Map.of()),
+                    r -> r.missing() == 0);
+        assertThat(report.produced()).isEqualTo(1_000);
+        assertThat(report.duplicated()).isZero();
+        assertThat(report.orderViolations()).isZero();
+        // The expired ones never reached the target, and nothing came twice.
+        assertThat(ReplicationVerifier.verify(target, expired, Map.of()).received()).isZero();
+        assertThat(ReplicationVerifier.verify(target, before, Map.of()).duplicated()).isZero();
+      }
+    }
+  }
+
+  private static long backlog(PulsarAdmin admin) throws Exception {
+    return admin
+        .topics()
+        .getPartitionedStats(TOPIC, false)
+        .getSubscriptions()
+        .get("georep-gap")
+        .getMsgBacklog();
+  }
+
+  private GeorepConfig config(PulsarCluster east, PulsarCluster west) throws Exception {
+    String yaml =
+        String.join(
+            "\n",
+            "clusters:",
+            "  east: { serviceUrl: " + east.serviceUrl() + ", adminUrl: " + east.adminUrl() + " }",
+            "  west: { serviceUrl: " + west.serviceUrl() + ", adminUrl: " + west.adminUrl() + " }",
+            "state: { dir: " + dir.resolve("state") + " }",
+            "links:",
+            "  - name: gap",
+            "    source: east",
+            "    target: west",
+            "    scope: { namespaces: [gap/orders] }",
+            "    discoveryInterval: 1s",
+            "");
+    return ConfigLoader.parse(yaml, "gap-it", Map.of());
+  }
+}
