@@ -1,0 +1,159 @@
+package io.georep.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.georep.cli.DaemonRunner;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.config.GeorepConfig;
+import io.georep.testkit.KeyedWorkload;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import io.georep.testkit.ReplicationVerifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where a new link starts: {@code earliest} takes the whole backlog, a timestamp takes what was
+ * published from then on, {@code latest} only what comes after it started.
+ */
+class StartPositionIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(), PulsarClusterSpec.builder("west").build());
+
+  @TempDir Path dir;
+
+  @Test
+  void earliestTimestampAndLatest() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    List<String> modes = List.of("earliest", "timestamp", "latest");
+    for (PulsarCluster cluster : clusters.all()) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        for (String mode : modes) {
+          cluster.createNamespaces("start/" + mode);
+          admin.topics().createPartitionedTopic(topic(mode), 2);
+        }
+      }
+    }
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        KeyedWorkload old = workload(source, "old", modes);
+        KeyedWorkload recent = workload(source, "recent", modes);
+        KeyedWorkload live = workload(source, "live", modes)) {
+      old.send(300);
+      Instant cut = Instant.now();
+      // Publish times are in milliseconds: the next message is strictly after the cut.
+      await().until(() -> Instant.now().isAfter(cut.plusMillis(5)));
+      recent.send(300);
+
+      String yaml =
+          String.join(
+              "\n",
+              "clusters:",
+              "  east: { serviceUrl: "
+                  + east.serviceUrl()
+                  + ", adminUrl: "
+                  + east.adminUrl()
+                  + " }",
+              "  west: { serviceUrl: "
+                  + west.serviceUrl()
+                  + ", adminUrl: "
+                  + west.adminUrl()
+                  + " }",
+              "state: { dir: " + dir.resolve("state") + " }",
+              "links:",
+              link("earliest", "earliest"),
+              link("timestamp", cut.toString()),
+              link("latest", "latest"));
+      GeorepConfig config = ConfigLoader.parse(yaml, "start-it", Map.of());
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await().atMost(Duration.ofSeconds(30)).until(runner::ready);
+        await("every partition subscribed")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    runner.status().links().stream()
+                        .allMatch(
+                            l ->
+                                l.topics().size() == 2
+                                    && l.topics().stream()
+                                        .allMatch(t -> t.state().name().equals("RUNNING"))));
+        live.send(300);
+
+        await("live messages reach every link's target")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> ReplicationVerifier.verify(target, live, Map.of()).missing() == 0);
+        assertThat(countOn(target, old, "earliest")).isEqualTo(100);
+        assertThat(countOn(target, recent, "earliest")).isEqualTo(100);
+        assertThat(countOn(target, old, "timestamp")).isZero();
+        assertThat(countOn(target, recent, "timestamp")).isEqualTo(100);
+        assertThat(countOn(target, old, "latest")).isZero();
+        assertThat(countOn(target, recent, "latest")).isZero();
+      }
+    }
+  }
+
+  /** Messages of {@code workload} on the target topic of {@code mode}'s link. */
+  private static long countOn(PulsarClient target, KeyedWorkload workload, String mode)
+      throws Exception {
+    long count = 0;
+    try (Reader<byte[]> reader =
+        target
+            .newReader(Schema.BYTES)
+            .topic(topic(mode))
+            .startMessageId(MessageId.earliest)
+            .create()) {
+      while (reader.hasMessageAvailable()) {
+        Message<byte[]> m = reader.readNext(10, TimeUnit.SECONDS);
+        if (m == null) {
+          break;
+        }
+        if (workload.name().equals(m.getProperty(KeyedWorkload.WORKLOAD))) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  private static KeyedWorkload workload(PulsarClient client, String name, List<String> modes)
+      throws Exception {
+    return new KeyedWorkload(
+        client, name, modes.stream().map(StartPositionIT::topic).toList(), 10, 50);
+  }
+
+  private static String topic(String mode) {
+    return "persistent://start/" + mode + "/events";
+  }
+
+  private static String link(String mode, String startAt) {
+    return String.join(
+        "\n",
+        "  - name: start-" + mode,
+        "    source: east",
+        "    target: west",
+        "    scope: { namespaces: [start/" + mode + "] }",
+        "    startAt: " + startAt,
+        "    discoveryInterval: 1s",
+        "");
+  }
+}
