@@ -37,9 +37,9 @@ abstract class DaemonCrashScenario {
 
   abstract int kills();
 
-  /** Extra lines for the link in the daemon's config, e.g. {@code " deduplication: enable"}. */
-  String linkOptions() {
-    return "";
+  /** Extra lines for the link in the daemon's config, e.g. {@code "deduplication: enable"}. */
+  String[] linkOptions() {
+    return new String[0];
   }
 
   /** What the variant expects of the duplicates on the target. */
@@ -115,20 +115,16 @@ abstract class DaemonCrashScenario {
     Path config = dir.resolve("georep.yaml");
     Files.writeString(
         config,
-        String.join(
-            "\n",
-            "clusters:",
-            "  east: { serviceUrl: " + east.serviceUrl() + ", adminUrl: " + east.adminUrl() + " }",
-            "  west: { serviceUrl: " + west.serviceUrl() + ", adminUrl: " + west.adminUrl() + " }",
-            "state: { dir: " + dir.resolve("state") + " }",
-            "links:",
-            "  - name: east-to-west",
-            "    source: east",
-            "    target: west",
-            "    scope: { namespaces: [" + NAMESPACE + "] }",
-            "    startAt: earliest",
-            "    discoveryInterval: 1s",
-            linkOptions()));
+        GeorepYaml.config(
+            dir.resolve("state"),
+            GeorepYaml.link(
+                "east-to-west",
+                "east",
+                "west",
+                "{ namespaces: [" + NAMESPACE + "] }",
+                linkOptions()),
+            east,
+            west));
     return config;
   }
 

@@ -34,8 +34,8 @@ class DeduplicatedCrashIT extends DaemonCrashScenario {
   }
 
   @Override
-  String linkOptions() {
-    return "    deduplication: enable\n";
+  String[] linkOptions() {
+    return new String[] {"deduplication: enable"};
   }
 
   @Override

@@ -104,19 +104,11 @@ class ExpiredBacklogIT {
 
   private GeorepConfig config(PulsarCluster east, PulsarCluster west) throws Exception {
     String yaml =
-        String.join(
-            "\n",
-            "clusters:",
-            "  east: { serviceUrl: " + east.serviceUrl() + ", adminUrl: " + east.adminUrl() + " }",
-            "  west: { serviceUrl: " + west.serviceUrl() + ", adminUrl: " + west.adminUrl() + " }",
-            "state: { dir: " + dir.resolve("state") + " }",
-            "links:",
-            "  - name: gap",
-            "    source: east",
-            "    target: west",
-            "    scope: { namespaces: [gap/orders] }",
-            "    discoveryInterval: 1s",
-            "");
+        GeorepYaml.config(
+            dir.resolve("state"),
+            GeorepYaml.link("gap", "east", "west", "{ namespaces: [gap/orders] }"),
+            east,
+            west);
     return ConfigLoader.parse(yaml, "gap-it", Map.of());
   }
 }

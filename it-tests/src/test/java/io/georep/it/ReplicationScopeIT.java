@@ -173,36 +173,13 @@ class ReplicationScopeIT {
     }
   }
 
-  private String link(String name, String source, String target, String scope) {
-    return String.join(
-        "\n",
-        "  - name: " + name,
-        "    source: " + source,
-        "    target: " + target,
-        "    discoveryInterval: 1s",
-        "    scope: " + scope,
-        "");
+  private static String link(String name, String source, String target, String scope) {
+    return GeorepYaml.link(name, source, target, scope);
   }
 
   private GeorepConfig config(String links) throws Exception {
     String yaml =
-        String.join(
-                "\n",
-                "clusters:",
-                "  east: { serviceUrl: "
-                    + clusters.get("east").serviceUrl()
-                    + ", adminUrl: "
-                    + clusters.get("east").adminUrl()
-                    + " }",
-                "  west: { serviceUrl: "
-                    + clusters.get("west").serviceUrl()
-                    + ", adminUrl: "
-                    + clusters.get("west").adminUrl()
-                    + " }",
-                "state: { dir: " + dir.resolve("state") + " }",
-                "links:",
-                "")
-            + links;
+        GeorepYaml.config(dir.resolve("state"), links, clusters.get("east"), clusters.get("west"));
     return ConfigLoader.parse(yaml, "scope-it", Map.of());
   }
 

@@ -65,24 +65,13 @@ class StartPositionIT {
       recent.send(300);
 
       String yaml =
-          String.join(
-              "\n",
-              "clusters:",
-              "  east: { serviceUrl: "
-                  + east.serviceUrl()
-                  + ", adminUrl: "
-                  + east.adminUrl()
-                  + " }",
-              "  west: { serviceUrl: "
-                  + west.serviceUrl()
-                  + ", adminUrl: "
-                  + west.adminUrl()
-                  + " }",
-              "state: { dir: " + dir.resolve("state") + " }",
-              "links:",
-              link("earliest", "earliest"),
-              link("timestamp", cut.toString()),
-              link("latest", "latest"));
+          GeorepYaml.config(
+              dir.resolve("state"),
+              link("earliest", "earliest")
+                  + link("timestamp", cut.toString())
+                  + link("latest", "latest"),
+              east,
+              west);
       GeorepConfig config = ConfigLoader.parse(yaml, "start-it", Map.of());
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         await().atMost(Duration.ofSeconds(30)).until(runner::ready);
@@ -146,14 +135,11 @@ class StartPositionIT {
   }
 
   private static String link(String mode, String startAt) {
-    return String.join(
-        "\n",
-        "  - name: start-" + mode,
-        "    source: east",
-        "    target: west",
-        "    scope: { namespaces: [start/" + mode + "] }",
-        "    startAt: " + startAt,
-        "    discoveryInterval: 1s",
-        "");
+    return GeorepYaml.link(
+        "start-" + mode,
+        "east",
+        "west",
+        "{ namespaces: [start/" + mode + "] }",
+        "startAt: " + startAt);
   }
 }
