@@ -192,6 +192,16 @@ class ReplicationFailuresIT {
       assertThat(runner.status().links().get(0).state()).isEqualTo("DEGRADED");
 
       westAdmin.namespaces().createNamespace("fail/absent");
+      // Read only once georep made the target topic: a reader that came first would auto-create
+      // it without partitions, which georep rightly refuses to write beside.
+      await("georep creates the partitioned target topic")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  westAdmin
+                      .topics()
+                      .getPartitionedTopicList("fail/absent")
+                      .contains(strandedTarget));
       ReplicationVerifier.Report arrived =
           awaitAll(westClient, strandedLoad, Map.of(stranded, strandedTarget), 500);
       assertThat(arrived.missing()).isZero();

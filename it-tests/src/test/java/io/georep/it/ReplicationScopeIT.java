@@ -76,6 +76,15 @@ class ReplicationScopeIT {
       }
 
       awaitCount(westClient, ns + "events-a", 20);
+      // Read only once georep made the partitioned target: a reader first would auto-create it.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  westAdmin
+                      .topics()
+                      .getPartitionedTopicList("scope/discovered")
+                      .contains(ns + "events-b"));
       awaitCount(westClient, ns + "events-b", 20);
       assertThat(westAdmin.topics().getPartitionedTopicMetadata(ns + "events-b").partitions)
           .isEqualTo(2);

@@ -84,6 +84,17 @@ class SecureLinkIT {
                 client, "secure-it", List.of("persistent://sec/source/events"), 10, 100);
         DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
       workload.send(500);
+      // Read only once georep made the partitioned target: a reader first would auto-create it.
+      try (PulsarAdmin admin = secure.newAdmin()) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    admin
+                        .topics()
+                        .getPartitionedTopicList("sec/replica")
+                        .contains("persistent://sec/replica/events"));
+      }
       Map<String, String> renamed =
           Map.of("persistent://sec/source/events", "persistent://sec/replica/events");
       ReplicationVerifier.Report report =
