@@ -12,17 +12,13 @@ import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,7 +70,7 @@ class FidelityIT {
         }
         producer.flush();
       }
-      List<Message<byte[]>> sent = readAll(source);
+      List<Message<byte[]>> sent = Topics.readAll(source, TOPIC);
       assertThat(sent).hasSize(COUNT);
 
       String yaml =
@@ -89,9 +85,9 @@ class FidelityIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> readAll(target).size() == COUNT);
+            .until(() -> Topics.readAll(target, TOPIC).size() == COUNT);
       }
-      List<Message<byte[]>> received = readAll(target);
+      List<Message<byte[]>> received = Topics.readAll(target, TOPIC);
       for (int i = 0; i < COUNT; i++) {
         Message<byte[]> in = sent.get(i);
         Message<byte[]> out = received.get(i);
@@ -113,20 +109,5 @@ class FidelityIT {
         assertThat(out.getProperties()).hasSize(in.getProperties().size() + 5);
       }
     }
-  }
-
-  private static List<Message<byte[]>> readAll(PulsarClient client) throws Exception {
-    List<Message<byte[]>> messages = new ArrayList<>();
-    try (Reader<byte[]> reader =
-        client.newReader(Schema.BYTES).topic(TOPIC).startMessageId(MessageId.earliest).create()) {
-      while (reader.hasMessageAvailable()) {
-        Message<byte[]> m = reader.readNext(10, TimeUnit.SECONDS);
-        if (m == null) {
-          break;
-        }
-        messages.add(m);
-      }
-    }
-    return messages;
   }
 }

@@ -14,16 +14,12 @@ import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,9 +130,9 @@ class ReplicationScopeIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .during(Duration.ofSeconds(3))
-            .until(() -> readAll(side, topic).size() == 200);
+            .until(() -> Topics.readAll(side, topic).size() == 200);
       }
-      List<Message<byte[]>> onEast = readAll(eastClient, topic);
+      List<Message<byte[]>> onEast = Topics.readAll(eastClient, topic);
       assertThat(onEast.stream().filter(m -> m.getKey().startsWith("from-west")))
           .hasSize(100)
           .allMatch(m -> "west".equals(m.getProperty(Provenance.ORIGIN_CLUSTER)));
@@ -210,21 +206,6 @@ class ReplicationScopeIT {
     await(topic + " has " + expected + " messages")
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> readAll(client, topic).size(), n -> n == expected);
-  }
-
-  private static List<Message<byte[]>> readAll(PulsarClient client, String topic) throws Exception {
-    List<Message<byte[]>> messages = new ArrayList<>();
-    try (Reader<byte[]> reader =
-        client.newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest).create()) {
-      while (reader.hasMessageAvailable()) {
-        Message<byte[]> m = reader.readNext(10, TimeUnit.SECONDS);
-        if (m == null) {
-          break;
-        }
-        messages.add(m);
-      }
-    }
-    return messages;
+        .until(() -> Topics.readAll(client, topic).size(), n -> n == expected);
   }
 }

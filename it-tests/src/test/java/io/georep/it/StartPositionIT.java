@@ -17,13 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Reader;
-import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,24 +99,9 @@ class StartPositionIT {
   /** Messages of {@code workload} on the target topic of {@code mode}'s link. */
   private static long countOn(PulsarClient target, KeyedWorkload workload, String mode)
       throws Exception {
-    long count = 0;
-    try (Reader<byte[]> reader =
-        target
-            .newReader(Schema.BYTES)
-            .topic(topic(mode))
-            .startMessageId(MessageId.earliest)
-            .create()) {
-      while (reader.hasMessageAvailable()) {
-        Message<byte[]> m = reader.readNext(10, TimeUnit.SECONDS);
-        if (m == null) {
-          break;
-        }
-        if (workload.name().equals(m.getProperty(KeyedWorkload.WORKLOAD))) {
-          count++;
-        }
-      }
-    }
-    return count;
+    return Topics.readAll(target, topic(mode)).stream()
+        .filter(m -> workload.name().equals(m.getProperty(KeyedWorkload.WORKLOAD)))
+        .count();
   }
 
   private static KeyedWorkload workload(PulsarClient client, String name, List<String> modes)
