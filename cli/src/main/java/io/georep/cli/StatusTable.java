@@ -75,6 +75,15 @@ final class StatusTable {
           hasText(topic.path("lastError")) ? oneLine(topic.path("lastError").asText()) : null);
     }
     table.lines().forEach(line -> lines.add("  " + line));
+    for (JsonNode topic : topics) {
+      if (hasText(topic.path("lastEvent"))) {
+        lines.add(
+            "  event "
+                + topic.path("sourceTopic").asText()
+                + ": "
+                + oneLine(topic.path("lastEvent").asText()));
+      }
+    }
     return lines;
   }
 

@@ -24,10 +24,13 @@ final class SampleStatus {
             12_340,
             1_234_000,
             3,
+            0,
             17,
             250,
             1500,
             "12:34:-1",
+            null,
+            null,
             null,
             null,
             0);
@@ -39,12 +42,15 @@ final class SampleStatus {
             5,
             500,
             0,
+            4,
             0,
             -1,
             0,
             null,
             PAYMENTS_ERROR,
             Instant.parse("2026-11-25T14:05:00Z"),
+            "source-gap: 120 entries lost",
+            Instant.parse("2026-11-25T14:00:00Z"),
             2);
     LinkStatus link =
         new LinkStatus(

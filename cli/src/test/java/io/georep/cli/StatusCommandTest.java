@@ -56,6 +56,9 @@ class StatusCommandTest {
     assertThat(payments)
         .as(run::toString)
         .containsSubsequence("ERROR", "5", "0", "-", "0s", SampleStatus.PAYMENTS_ERROR);
+    assertThat(lines)
+        .as(run::toString)
+        .contains("  event " + SampleStatus.PAYMENTS + ": source-gap: 120 entries lost");
     // columns line up: each cell starts where its header does (numbers end where it ends)
     assertThat(orders.indexOf("RUNNING")).as(run::toString).isEqualTo(header.indexOf("STATE"));
     assertThat(payments.indexOf(SampleStatus.PAYMENTS_ERROR))

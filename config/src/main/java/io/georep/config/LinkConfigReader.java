@@ -30,7 +30,13 @@ final class LinkConfigReader {
           "subscriptionSync",
           "limits");
   private static final List<String> LIMIT_KEYS =
-      List.of("inFlightMessages", "inFlightBytes", "messagesPerSecond", "bytesPerSecond");
+      List.of(
+          "inFlightMessages",
+          "inFlightBytes",
+          "partitionInFlightMessages",
+          "partitionInFlightBytes",
+          "messagesPerSecond",
+          "bytesPerSecond");
   private static final List<String> SUBSCRIPTION_SYNC_KEYS = List.of("interval");
   private static final List<String> DEDUPLICATION = List.of("enable", "leave");
   private static final List<String> METADATA_SYNC = List.of("off", "once", "continuous");
@@ -139,6 +145,14 @@ final class LinkConfigReader {
             .flatMap(
                 n -> n.parse("size", Sizes::parse).flatMap(v -> inFlight(n, v, Long.MAX_VALUE)))
             .orElse(defaults.inFlightBytes()),
+        limit(limits, "partitionInFlightMessages")
+            .flatMap(n -> n.integer().flatMap(v -> inFlight(n, v, Integer.MAX_VALUE)))
+            .map(Long::intValue)
+            .orElse(defaults.partitionInFlightMessages()),
+        limit(limits, "partitionInFlightBytes")
+            .flatMap(
+                n -> n.parse("size", Sizes::parse).flatMap(v -> inFlight(n, v, Long.MAX_VALUE)))
+            .orElse(defaults.partitionInFlightBytes()),
         limit(limits, "messagesPerSecond")
             .flatMap(n -> n.integer().flatMap(v -> n.check(v, v >= 0, UNLIMITED)))
             .orElse(defaults.messagesPerSecond()),

@@ -7,8 +7,11 @@ import java.util.Objects;
  * Limits, intervals and switches of one link.
  *
  * @param discoveryInterval how often the link lists the source topics in scope (default 10s)
- * @param inFlightMessages messages sent to the target and not yet acknowledged (default 5000)
- * @param inFlightBytes bytes sent to the target and not yet acknowledged (default 64 MiB)
+ * @param inFlightMessages messages of the whole link sent to the target and not yet acknowledged
+ *     (default 5000)
+ * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 64 MiB)
+ * @param partitionInFlightMessages the same bound for each source partition (default 1000)
+ * @param partitionInFlightBytes the same bound in bytes for each source partition (default 16 MiB)
  * @param messagesPerSecond rate limit of the link, 0 for none (the default)
  * @param bytesPerSecond rate limit of the link in bytes, 0 for none (the default)
  * @param enableTargetDeduplication whether georep switches deduplication on at the target
@@ -22,6 +25,8 @@ public record LinkOptions(
     Duration discoveryInterval,
     int inFlightMessages,
     long inFlightBytes,
+    int partitionInFlightMessages,
+    long partitionInFlightBytes,
     long messagesPerSecond,
     long bytesPerSecond,
     boolean enableTargetDeduplication,
@@ -33,7 +38,10 @@ public record LinkOptions(
     requirePositive(discoveryInterval, "discoveryInterval");
     requirePositive(subscriptionSyncInterval, "subscriptionSyncInterval");
     Objects.requireNonNull(metadataSync, "metadataSync");
-    if (inFlightMessages < 1 || inFlightBytes < 1) {
+    if (inFlightMessages < 1
+        || inFlightBytes < 1
+        || partitionInFlightMessages < 1
+        || partitionInFlightBytes < 1) {
       throw new IllegalArgumentException("in-flight limits must be at least 1");
     }
     if (messagesPerSecond < 0 || bytesPerSecond < 0) {
@@ -47,6 +55,8 @@ public record LinkOptions(
         Duration.ofSeconds(10),
         5000,
         64L * 1024 * 1024,
+        1000,
+        16L * 1024 * 1024,
         0,
         0,
         false,

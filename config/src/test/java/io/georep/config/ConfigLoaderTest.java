@@ -63,7 +63,7 @@ class ConfigLoaderTest {
             metadataSync: continuous
             discoveryInterval: 500ms
             subscriptionSync: { interval: 1m }
-            limits: { inFlightMessages: 100, inFlightBytes: 1GiB, messagesPerSecond: 2000, bytesPerSecond: 10MiB }
+            limits: { inFlightMessages: 100, inFlightBytes: 1GiB, partitionInFlightMessages: 50, partitionInFlightBytes: 1MiB, messagesPerSecond: 2000, bytesPerSecond: 10MiB }
           - name: north-to-south
             source: north
             target: south
@@ -118,6 +118,8 @@ class ConfigLoaderTest {
                 Duration.ofMillis(500),
                 100,
                 1L << 30,
+                50,
+                1L << 20,
                 2000,
                 10L << 20,
                 true,
@@ -165,6 +167,8 @@ class ConfigLoaderTest {
     assertThat(options.discoveryInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(options.inFlightMessages()).isEqualTo(5000);
     assertThat(options.inFlightBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(options.partitionInFlightMessages()).isEqualTo(1000);
+    assertThat(options.partitionInFlightBytes()).isEqualTo(16L * 1024 * 1024);
     assertThat(options.messagesPerSecond()).isZero();
     assertThat(options.bytesPerSecond()).isZero();
     assertThat(options.enableTargetDeduplication()).isFalse();

@@ -55,7 +55,10 @@ public final class LinkSupervisor {
   /** The reply to {@link Stop}: the link has drained. */
   public record Stopped(String link) {}
 
-  private record TargetReady(TopicLister.SourceTopic topic, Throwable failure) implements Command {}
+  /** {@code targetPartitions}: the target topic's partition count, 0 if it is not partitioned. */
+  private record TargetReady(
+      TopicLister.SourceTopic topic, Integer targetPartitions, Throwable failure)
+      implements Command {}
 
   private record ReplicatorStopped(String sourcePartition) implements Command {}
 
@@ -70,6 +73,7 @@ public final class LinkSupervisor {
   private final LinkConfig link;
   private final LinkStatusBoard board;
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
+  private final LinkFlowControl flow;
   private final Set<String> preparing = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
@@ -81,6 +85,12 @@ public final class LinkSupervisor {
     this.runtime = runtime;
     this.link = runtime.link();
     this.board = board;
+    this.flow =
+        new LinkFlowControl(
+            link.options().inFlightMessages(),
+            link.options().inFlightBytes(),
+            link.options().messagesPerSecond(),
+            link.options().bytesPerSecond());
     context.spawn(
         TopicDiscovery.create(
             new TopicLister(runtime.sourceAdmin(), link.scope()),
@@ -109,7 +119,8 @@ public final class LinkSupervisor {
       inScope.addAll(partitions);
       boolean allRunning = partitions.stream().allMatch(replicators::containsKey);
       if (!allRunning && preparing.add(topic.name())) {
-        context.pipeToSelf(prepareTarget(topic), (ok, err) -> new TargetReady(topic, err));
+        context.pipeToSelf(
+            prepareTarget(topic), (count, err) -> new TargetReady(topic, count, err));
       }
     }
     for (var entry : replicators.entrySet()) {
@@ -143,11 +154,23 @@ public final class LinkSupervisor {
   /**
    * Makes the target topic exist: partitioned with at least the source's partition count, or
    * non-partitioned. An existing topic is left as it is, except that a partitioned one may grow.
+   * Completes with the target's partition count (0: not partitioned).
    */
-  private CompletableFuture<Void> prepareTarget(TopicLister.SourceTopic topic) {
+  private CompletableFuture<Integer> prepareTarget(TopicLister.SourceTopic topic) {
     String target = link.mapping().mapTopic(topic.name());
     String namespace = TopicLister.namespaceOf(target);
-    return deduplicate(namespace).thenCompose(ok -> createTarget(topic, target, namespace));
+    return deduplicate(namespace)
+        .thenCompose(ok -> createTarget(topic, target, namespace))
+        .thenCompose(ok -> targetPartitions(target));
+  }
+
+  /** The target topic's partition count, 0 when it is not partitioned (or does not exist). */
+  private CompletableFuture<Integer> targetPartitions(String target) {
+    return runtime
+        .targetAdmin()
+        .topics()
+        .getPartitionedTopicMetadataAsync(target)
+        .thenApply(metadata -> metadata.partitions);
   }
 
   /**
@@ -262,7 +285,7 @@ public final class LinkSupervisor {
         continue;
       }
       if (!replicators.containsKey(partition)) {
-        start(partition, metrics);
+        start(topic, partition, msg.targetPartitions(), metrics);
       }
     }
     return Behaviors.same();
@@ -278,26 +301,53 @@ public final class LinkSupervisor {
                     runtime.registry(), link.name(), p, link.mapping().mapTopic(p)));
   }
 
-  private void start(String partition, PartitionReplicatorMetrics metrics) {
+  private void start(
+      TopicLister.SourceTopic topic,
+      String partition,
+      int targetPartitions,
+      PartitionReplicatorMetrics metrics) {
+    String targetTopic = link.mapping().mapTopic(partition);
+    TargetRouting routing;
+    if (targetPartitions == topic.partitions()) {
+      routing = TargetRouting.identity(topic.partitions() == 0 ? -1 : partitionIndex(partition));
+    } else if (targetPartitions == 0) {
+      // A non-partitioned target takes every source partition (the source was checked to be
+      // non-partitioned too when georep creates targets; see refuseNonPartitioned).
+      targetTopic = link.mapping().mapTopic(topic.name());
+      routing = TargetRouting.identity(-1);
+    } else {
+      targetTopic = link.mapping().mapTopic(topic.name());
+      routing = TargetRouting.routed(targetPartitions);
+    }
     var settings =
         new PartitionReplicator.Settings(
             link.name(),
             link.source(),
             link.target(),
             partition,
-            link.mapping().mapTopic(partition),
+            targetTopic,
+            routing,
             link.startAt(),
-            link.options().inFlightMessages(),
-            link.options().inFlightBytes(),
+            link.options().partitionInFlightMessages(),
+            link.options().partitionInFlightBytes(),
             CHECKPOINT_INTERVAL);
     var resources =
         new PartitionReplicator.Resources(
-            runtime.source(), runtime.target(), runtime.checkpoints(), metrics);
+            runtime.source(),
+            runtime.sourceAdmin(),
+            runtime.target(),
+            runtime.checkpoints(),
+            metrics,
+            flow);
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);
     context.watchWith(ref, new ReplicatorStopped(partition));
     replicators.put(partition, ref);
+  }
+
+  private static int partitionIndex(String partition) {
+    return org.apache.pulsar.common.naming.TopicName.get(partition).getPartitionIndex();
   }
 
   private Behavior<Command> onReplicatorStopped(ReplicatorStopped msg) {

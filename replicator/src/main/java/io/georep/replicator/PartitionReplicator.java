@@ -7,6 +7,8 @@ import io.georep.state.Position;
 import io.georep.state.SourcePartition;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -27,9 +30,12 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.naming.TopicName;
+import org.apache.pulsar.common.schema.SchemaInfo;
 
 /**
- * Forwards one source partition to one target partition.
+ * Forwards one source partition to the target: to the matching target partition, or, when the
+ * partition counts differ, to the partition {@link TargetRouting} picks for each message.
  *
  * <p>Invariants:
  *
@@ -44,11 +50,13 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
  *       reconnect does not duplicate.
  *   <li>A send failure is never retried alone (a later message may already be persisted): the whole
  *       pipeline closes and the actor restarts with backoff from the checkpoint.
+ *   <li>A message that cannot leave yet (its schema is being fetched, the link's in-flight budget
+ *       or rate limit says wait) is held, and nothing after it is taken until it left: order holds.
  * </ul>
  *
- * <p>Phases: {@code starting()} (subscribe, then create the producer) → {@code active()} → {@code
- * draining()} (stop reading, finish in-flight sends, write the checkpoint) or {@code failing()}
- * (close, then throw to the supervisor).
+ * <p>Phases: {@code starting()} (check the source topic exists, subscribe, create the producers) →
+ * {@code active()} → {@code draining()} (stop reading, finish in-flight sends, write the
+ * checkpoint) or {@code failing()} (close, then throw to the supervisor).
  */
 public final class PartitionReplicator {
 
@@ -59,6 +67,7 @@ public final class PartitionReplicator {
       String targetCluster,
       String sourceTopic,
       String targetTopic,
+      TargetRouting routing,
       StartPosition startAt,
       int maxInFlightMessages,
       long maxInFlightBytes,
@@ -66,6 +75,16 @@ public final class PartitionReplicator {
 
     String subscription() {
       return "georep-" + link;
+    }
+
+    /**
+     * The topic producer {@code index} writes to: {@code targetTopic} itself, or, when routed,
+     * partition {@code index} of the partitioned topic {@code targetTopic}.
+     */
+    String targetTopicOf(int index) {
+      return routing.isRouted()
+          ? targetTopic + TopicName.PARTITIONED_TOPIC_SUFFIX + routing.partitions()[index]
+          : targetTopic;
     }
 
     /** Stable per (link, source partition): the target's deduplication keys on it. */
@@ -82,9 +101,11 @@ public final class PartitionReplicator {
   /** What the replicator talks to; shared, thread-safe. */
   public record Resources(
       PulsarClient source,
+      PulsarAdmin sourceAdmin,
       PulsarClient target,
       CheckpointStore checkpoints,
-      PartitionReplicatorMetrics metrics) {}
+      PartitionReplicatorMetrics metrics,
+      LinkFlowControl flow) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -94,11 +115,19 @@ public final class PartitionReplicator {
     INSTANCE
   }
 
+  private record SourceChecked(Object epoch, Boolean exists, Throwable failure)
+      implements Command {}
+
   private record Subscribed(Object epoch, Consumer<byte[]> consumer, Throwable failure)
       implements Command {}
 
-  private record ProducerReady(Object epoch, Producer<byte[]> producer, Throwable failure)
+  private record ProducersReady(Object epoch, List<Producer<byte[]>> producers, Throwable failure)
       implements Command {}
+
+  private record SchemaFetched(Object epoch, byte[] version, SchemaInfo info, Throwable failure)
+      implements Command {}
+
+  private record GapChecked(Object epoch, SourceGap gap, Throwable failure) implements Command {}
 
   private record Received(Object epoch, Message<byte[]> message, Throwable failure)
       implements Command {}
@@ -112,6 +141,11 @@ public final class PartitionReplicator {
     INSTANCE
   }
 
+  /** Try the held message again (the rate limit or the link's in-flight budget said wait). */
+  private enum Resume implements Command {
+    INSTANCE
+  }
+
   private enum DrainTimeout implements Command {
     INSTANCE
   }
@@ -122,14 +156,17 @@ public final class PartitionReplicator {
     final long publishTime;
     final int size;
     final boolean forwarded;
-    MessageId targetId;
+    final int route; // index of the producer it went through
+    MessageId targetId; // null until acknowledged, and when the target dropped it as a duplicate
     boolean done;
+    boolean holdsBudget; // counts against the link's in-flight budget
 
-    InFlight(MessageId sourceId, long publishTime, int size, boolean forwarded) {
+    InFlight(MessageId sourceId, long publishTime, int size, boolean forwarded, int route) {
       this.sourceId = sourceId;
       this.publishTime = publishTime;
       this.size = size;
       this.forwarded = forwarded;
+      this.route = route;
     }
   }
 
@@ -148,6 +185,9 @@ public final class PartitionReplicator {
                 .withResetBackoffAfter(Duration.ofMinutes(2)));
   }
 
+  /** The checkpoint's target position while only filtered messages were taken. */
+  static final Position NOTHING_ON_TARGET = new Position(-1, -1, -1);
+
   private static final int DRAIN_BATCH = 1000;
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
@@ -164,13 +204,22 @@ public final class PartitionReplicator {
   private long inFlightBytes;
   private boolean receiving;
   private Consumer<byte[]> consumer;
-  private Producer<byte[]> producer;
+  private List<Producer<byte[]>> producers = List.of();
+  private final SchemaBridge schemas;
+  private final TargetRouting routing;
+  // Taken from the consumer, not yet sent: waits for a schema, in-flight room or a rate token.
+  private Message<byte[]> held;
+  private boolean fetchingSchema;
+  private boolean checkingGap;
+  private Position gapReportedUpTo;
 
   private Position highestTaken; // null: nothing taken and no checkpoint
   private Checkpoint lastFlushed; // null: no checkpoint yet
   private InFlight lastAcked; // settled since the last flush, null if none
+  private Position lastTarget; // where the target put the last forwarded message, null if none
   private long forwardedCount;
-  private long targetLastSequenceId = -1;
+  // Per producer: -1 unless the target deduplicates; then the highest sequence id it persisted.
+  private long[] targetLastSequenceIds = new long[0];
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -183,6 +232,8 @@ public final class PartitionReplicator {
     this.resources = resources;
     this.metrics = resources.metrics();
     this.key = new SourcePartition(settings.link(), settings.sourceTopic());
+    this.schemas = new SchemaBridge(resources.source(), settings.sourceTopic());
+    this.routing = settings.routing();
   }
 
   // ---- starting ----------------------------------------------------------------------------
@@ -193,6 +244,44 @@ public final class PartitionReplicator {
     if (lastFlushed != null) {
       highestTaken = lastFlushed.source();
       forwardedCount = lastFlushed.forwardedCount();
+      lastTarget = lastFlushed.target().equals(NOTHING_ON_TARGET) ? null : lastFlushed.target();
+    }
+    // Subscribing to a deleted topic would create it again where auto-creation is on.
+    context.pipeToSelf(sourceExists(), (exists, err) -> new SourceChecked(epoch, exists, err));
+    return Behaviors.receive(Command.class)
+        .onMessage(SourceChecked.class, this::onSourceChecked)
+        .onMessage(Subscribed.class, this::onSubscribed)
+        .onMessage(ProducersReady.class, this::onProducersReady)
+        .onMessageEquals(Drain.INSTANCE, this::closeAndStop)
+        .onSignal(PreRestart.class, s -> onStopped())
+        .onSignal(PostStop.class, s -> onStopped())
+        .build();
+  }
+
+  private CompletableFuture<Boolean> sourceExists() {
+    TopicName topic = TopicName.get(settings.sourceTopic());
+    String namespace = topic.getNamespace();
+    var topics = resources.sourceAdmin().topics();
+    if (topic.isPartitioned()) {
+      return topics
+          .getPartitionedTopicListAsync(namespace)
+          .thenApply(list -> list.contains(topic.getPartitionedTopicName()));
+    }
+    return topics.getListAsync(namespace).thenApply(list -> list.contains(topic.toString()));
+  }
+
+  private Behavior<Command> onSourceChecked(SourceChecked msg) {
+    if (msg.epoch() != epoch) {
+      return Behaviors.same();
+    }
+    if (msg.failure() != null) {
+      return fail("source-topic", msg.failure());
+    }
+    if (!msg.exists()) {
+      // Deleted on the source: stop for good, keep the checkpoint (the topic may come back).
+      metrics.event("source-deleted", settings.sourceTopic() + " no longer exists on the source");
+      context.getLog().info("{} was deleted on the source: stopping", settings.sourceTopic());
+      return stopped();
     }
     boolean fromEarliest = !(settings.startAt() instanceof StartPosition.Latest);
     CompletableFuture<Consumer<byte[]>> subscribe =
@@ -215,13 +304,7 @@ public final class PartitionReplicator {
           subscribe.thenCompose(c -> c.seekAsync(at.at().toEpochMilli()).thenApply(ignored -> c));
     }
     context.pipeToSelf(subscribe, (c, err) -> new Subscribed(epoch, c, err));
-    return Behaviors.receive(Command.class)
-        .onMessage(Subscribed.class, this::onSubscribed)
-        .onMessage(ProducerReady.class, this::onProducerReady)
-        .onMessageEquals(Drain.INSTANCE, this::closeAndStop)
-        .onSignal(PreRestart.class, s -> onStopped())
-        .onSignal(PostStop.class, s -> onStopped())
-        .build();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onSubscribed(Subscribed msg) {
@@ -232,48 +315,79 @@ public final class PartitionReplicator {
       return fail("subscribe", msg.failure());
     }
     consumer = msg.consumer();
-    context.pipeToSelf(
-        resources
-            .target()
-            .newProducer(Schema.BYTES)
-            .topic(settings.targetTopic())
-            .producerName(settings.producerName())
-            .enableBatching(true)
-            .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-            .batchingMaxMessages(1000)
-            .blockIfQueueFull(false)
-            .maxPendingMessages(0)
-            .sendTimeout(30, TimeUnit.SECONDS)
-            .createAsync(),
-        (p, err) -> new ProducerReady(epoch, p, err));
+    int count = routing.partitions().length;
+    List<CompletableFuture<Producer<byte[]>>> creating = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      creating.add(
+          resources
+              .target()
+              .newProducer(Schema.BYTES)
+              .topic(settings.targetTopicOf(i))
+              .producerName(settings.producerName())
+              .enableBatching(true)
+              .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+              .batchingMaxMessages(1000)
+              .blockIfQueueFull(false)
+              .maxPendingMessages(0)
+              .sendTimeout(30, TimeUnit.SECONDS)
+              .createAsync());
+    }
+    CompletableFuture<List<Producer<byte[]>>> all =
+        CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new))
+            .handle(
+                (ok, err) -> {
+                  List<Producer<byte[]>> created = new ArrayList<>();
+                  for (var future : creating) {
+                    if (future.isDone() && !future.isCompletedExceptionally()) {
+                      created.add(future.join());
+                    }
+                  }
+                  if (err != null) {
+                    // Release the names of those that did connect before failing.
+                    created.forEach(Producer::closeAsync);
+                    throw new java.util.concurrent.CompletionException(err);
+                  }
+                  return created;
+                });
+    context.pipeToSelf(all, (p, err) -> new ProducersReady(epoch, p, err));
     return Behaviors.same();
   }
 
-  private Behavior<Command> onProducerReady(ProducerReady msg) {
+  private Behavior<Command> onProducersReady(ProducersReady msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
     if (msg.failure() != null) {
       return fail("producer", msg.failure());
     }
-    producer = msg.producer();
-    // -1 unless the target deduplicates; then the highest sequence id it persisted for us.
-    targetLastSequenceId = producer.getLastSequenceId();
+    producers = msg.producers();
+    targetLastSequenceIds = new long[producers.size()];
+    long highestOnTarget = -1;
+    for (int i = 0; i < producers.size(); i++) {
+      targetLastSequenceIds[i] = producers.get(i).getLastSequenceId();
+      highestOnTarget = Math.max(highestOnTarget, targetLastSequenceIds[i]);
+    }
     if (lastFlushed != null
-        && targetLastSequenceId >= 0
-        && targetLastSequenceId < lastFlushed.sequenceId()) {
-      context
-          .getLog()
-          .warn(
-              "{}: the target's deduplication state ({}) is behind georep's checkpoint ({}): the"
-                  + " target topic was recreated or its state expired; checkpointed messages are"
-                  + " not sent again",
-              settings.targetTopic(),
-              targetLastSequenceId,
-              lastFlushed.sequenceId());
+        && lastFlushed.forwardedCount() > 0
+        && highestOnTarget >= 0
+        && highestOnTarget < lastFlushed.sequenceId()
+        && !routing.isRouted()) {
+      // Policy: go on from the checkpoint. What the target lost is the target's loss; sending
+      // it again would need the source data, which the cursor already released.
+      String description =
+          String.format(
+              "the target's deduplication state for %s (last sequence id %d) is behind georep's"
+                  + " checkpoint (%d): the target topic was recreated or its deduplication state"
+                  + " expired; georep continues after its checkpoint and does not resend",
+              settings.targetTopic(), highestOnTarget, lastFlushed.sequenceId());
+      metrics.event("target-sequence-behind", description);
+      context.getLog().warn(description);
     }
     metrics.state(TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
+    if (lastFlushed != null) {
+      checkGap();
+    }
     requestMore();
     return active();
   }
@@ -284,6 +398,9 @@ public final class PartitionReplicator {
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceived)
         .onMessage(Sent.class, this::onSent)
+        .onMessage(SchemaFetched.class, this::onSchemaFetched)
+        .onMessage(GapChecked.class, this::onGapChecked)
+        .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onSignal(PreRestart.class, s -> onStopped())
@@ -292,7 +409,8 @@ public final class PartitionReplicator {
   }
 
   private boolean hasRoom() {
-    return inFlight.size() < settings.maxInFlightMessages()
+    return held == null
+        && inFlight.size() < settings.maxInFlightMessages()
         && inFlightBytes < settings.maxInFlightBytes();
   }
 
@@ -313,8 +431,15 @@ public final class PartitionReplicator {
     if (msg.failure() != null) {
       return fail("receive", msg.failure());
     }
+    return takeFrom(msg.message());
+  }
+
+  /** Takes {@code first}, then whatever the consumer already holds, while there is room. */
+  private Behavior<Command> takeFrom(Message<byte[]> first) {
     try {
-      take(msg.message());
+      if (first != null && !take(first)) {
+        held = first;
+      }
       // Whatever the consumer already holds is taken without another round trip through the
       // mailbox; receive(0) never waits.
       for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
@@ -322,7 +447,9 @@ public final class PartitionReplicator {
         if (next == null) {
           break;
         }
-        take(next);
+        if (!take(next)) {
+          held = next;
+        }
       }
     } catch (PulsarClientException e) {
       return fail("receive", e);
@@ -334,40 +461,110 @@ public final class PartitionReplicator {
     return Behaviors.same();
   }
 
-  private void take(Message<byte[]> message) {
+  private Behavior<Command> onResume() {
+    Message<byte[]> next = held;
+    held = null;
+    return next == null ? Behaviors.same() : takeFrom(next);
+  }
+
+  /**
+   * Takes one message: skips it, filters it, or sends it. False when it cannot leave yet (its
+   * schema is being fetched, or the link says wait); then nothing of it was recorded and the caller
+   * holds it.
+   */
+  private boolean take(Message<byte[]> message) {
     MessageId sourceId = message.getMessageId();
     Position position = Positions.of(sourceId);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
       metrics.replaySkipped();
-      return;
+      return true;
     }
     long sequenceId = SequenceIds.of(position);
-    highestTaken = position;
-    if (sequenceId <= targetLastSequenceId) {
+    int route = routing.route(message, position);
+    if (sequenceId <= targetLastSequenceIds[route]) {
       // The target persisted it already (its deduplication state says so): sending it again
       // next to new messages would get the whole batch dropped.
+      noteTaken(position);
       metrics.replaySkipped();
-      settle(new InFlight(sourceId, message.getPublishTime(), 0, false));
-      return;
+      settle(new InFlight(sourceId, message.getPublishTime(), 0, false, route));
+      return true;
     }
     String origin = message.getProperty(Provenance.ORIGIN_CLUSTER);
     if (settings.targetCluster().equals(origin)) {
       // Came from the target in the first place: forwarding it would loop.
-      settle(new InFlight(sourceId, message.getPublishTime(), 0, false));
+      noteTaken(position);
+      settle(new InFlight(sourceId, message.getPublishTime(), 0, false, route));
+      return true;
+    }
+    Schema<byte[]> schema = null;
+    byte[] schemaVersion = message.getSchemaVersion();
+    if (schemaVersion != null) {
+      schema = schemas.cached(schemaVersion);
+      if (schema == null) {
+        fetchSchema(schemaVersion);
+        return false;
+      }
+    }
+    int size = message.size();
+    long wait = resources.flow().tryAcquire(size);
+    if (wait > 0) {
+      timers.startSingleTimer(Resume.INSTANCE, Duration.ofNanos(wait));
+      return false;
+    }
+    noteTaken(position);
+    byte[] payload = message.getData();
+    InFlight entry = new InFlight(sourceId, message.getPublishTime(), size, true, route);
+    entry.holdsBudget = true;
+    inFlight.addLast(entry);
+    inFlightBytes += size;
+    context.pipeToSelf(
+        toTarget(producers.get(route), schema, message, payload, origin)
+            .sequenceId(sequenceId)
+            .sendAsync(),
+        (id, err) -> new Sent(epoch, entry, id, err));
+    return true;
+  }
+
+  /** Records the highest position taken; a jump past its successor may be a gap in the source. */
+  private void noteTaken(Position position) {
+    Position previous = highestTaken;
+    highestTaken = position;
+    if (previous != null
+        && (position.ledgerId() != previous.ledgerId()
+            || position.entryId() > previous.entryId() + 1)) {
+      checkGap();
+    }
+  }
+
+  private void fetchSchema(byte[] version) {
+    if (fetchingSchema) {
       return;
     }
-    byte[] payload = message.getData();
-    InFlight entry = new InFlight(sourceId, message.getPublishTime(), payload.length, true);
-    inFlight.addLast(entry);
-    inFlightBytes += payload.length;
+    fetchingSchema = true;
     context.pipeToSelf(
-        toTarget(message, payload, origin).sequenceId(sequenceId).sendAsync(),
-        (id, err) -> new Sent(epoch, entry, id, err));
+        schemas.fetch(version), (info, err) -> new SchemaFetched(epoch, version, info, err));
+  }
+
+  private Behavior<Command> onSchemaFetched(SchemaFetched msg) {
+    if (msg.epoch() != epoch) {
+      return Behaviors.same();
+    }
+    fetchingSchema = false;
+    if (msg.failure() != null) {
+      return fail("schema", msg.failure());
+    }
+    schemas.remember(msg.version(), msg.info());
+    return onResume();
   }
 
   private TypedMessageBuilder<byte[]> toTarget(
-      Message<byte[]> message, byte[] payload, String origin) {
-    TypedMessageBuilder<byte[]> out = producer.newMessage().value(payload);
+      Producer<byte[]> producer,
+      Schema<byte[]> schema,
+      Message<byte[]> message,
+      byte[] payload,
+      String origin) {
+    TypedMessageBuilder<byte[]> out =
+        (schema == null ? producer.newMessage() : producer.newMessage(schema)).value(payload);
     if (message.hasBase64EncodedKey()) {
       out.keyBytes(message.getKeyBytes());
     } else if (message.hasKey()) {
@@ -393,6 +590,52 @@ public final class PartitionReplicator {
     return out;
   }
 
+  // ---- source gaps -------------------------------------------------------------------------
+
+  /**
+   * Asks the source whether georep's cursor was moved past the checkpoint by someone else (message
+   * TTL, a backlog quota's eviction, an operator's skip): those messages are gone from the source
+   * and can never be forwarded. georep itself never acknowledges beyond its checkpoint.
+   */
+  private void checkGap() {
+    if (checkingGap || lastFlushed == null) {
+      return;
+    }
+    checkingGap = true;
+    Position checkpoint = lastFlushed.source();
+    context.pipeToSelf(
+        resources
+            .sourceAdmin()
+            .topics()
+            .getInternalStatsAsync(settings.sourceTopic())
+            .thenApply(stats -> SourceGap.of(stats, settings.subscription(), checkpoint)),
+        (gap, err) -> new GapChecked(epoch, gap, err));
+  }
+
+  private Behavior<Command> onGapChecked(GapChecked msg) {
+    if (msg.epoch() != epoch) {
+      return Behaviors.same();
+    }
+    checkingGap = false;
+    if (msg.failure() != null) {
+      // Only a diagnosis: replication goes on without it.
+      context
+          .getLog()
+          .debug("{}: gap check failed: {}", settings.sourceTopic(), describe(msg.failure()));
+      return Behaviors.same();
+    }
+    SourceGap gap = msg.gap();
+    if (gap == null || gap.upTo().equals(gapReportedUpTo)) {
+      return Behaviors.same();
+    }
+    gapReportedUpTo = gap.upTo();
+    metrics.sourceGap(gap.entries());
+    String description = gap.describe(settings.sourceTopic());
+    metrics.event("source-gap", description);
+    context.getLog().warn(description);
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onSent(Sent msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
@@ -400,10 +643,20 @@ public final class PartitionReplicator {
     if (msg.failure() != null) {
       return fail("send", msg.failure());
     }
-    msg.entry().targetId = msg.targetId();
+    Position target = Positions.of(msg.targetId());
+    if (target.ledgerId() < 0) {
+      // The target's deduplication discarded it: it holds this message already.
+      metrics.duplicateDropped();
+    } else {
+      msg.entry().targetId = msg.targetId();
+    }
     msg.entry().done = true;
     settleHead();
     metrics.inFlight(inFlight.size());
+    if (held != null && !timers.isTimerActive(Resume.INSTANCE) && !fetchingSchema) {
+      // Refused room earlier: some came back now.
+      context.getSelf().tell(Resume.INSTANCE);
+    }
     requestMore();
     // Waiting on an empty consumer with nothing in flight: nothing is left to replicate.
     metrics.caughtUp(receiving && inFlight.isEmpty());
@@ -421,15 +674,34 @@ public final class PartitionReplicator {
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       InFlight head = inFlight.removeFirst();
       inFlightBytes -= head.size;
+      releaseBudget(head);
       if (head.forwarded) {
         forwardedCount++;
         metrics.forwarded(1, head.size, head.publishTime, Positions.format(head.sourceId));
-        lastAcked = head;
-      } else {
-        // Filtered: the cursor may pass it; the target position stays that of the last forward.
-        lastAcked = head;
+        if (head.targetId != null) {
+          lastTarget = Positions.of(head.targetId);
+        }
       }
+      // A filtered message moves the checkpoint too: the cursor may pass it.
+      lastAcked = head;
     }
+  }
+
+  private void releaseBudget(InFlight entry) {
+    if (entry.holdsBudget) {
+      entry.holdsBudget = false;
+      resources.flow().release(entry.size);
+    }
+  }
+
+  /** Gives the link's budget back for sends that will never settle (the pipeline closes). */
+  private void abandonInFlight() {
+    for (InFlight entry : inFlight) {
+      releaseBudget(entry);
+    }
+    inFlight.clear();
+    inFlightBytes = 0;
+    held = null;
   }
 
   private Behavior<Command> onFlushTick() {
@@ -444,23 +716,12 @@ public final class PartitionReplicator {
     }
     InFlight acked = lastAcked;
     lastAcked = null;
-    Position target =
-        acked.targetId != null
-            ? Positions.of(acked.targetId)
-            : lastFlushed != null ? lastFlushed.target() : null;
-    if (target == null) {
-      // Only filtered messages so far: nothing on the target to point at, but the cursor may
-      // pass them (a replay filters them again).
-      if (consumer != null) {
-        consumer.acknowledgeCumulativeAsync(acked.sourceId);
-      }
-      return;
-    }
+    Position source = Positions.of(acked.sourceId);
     Checkpoint checkpoint =
         new Checkpoint(
-            Positions.of(acked.sourceId),
-            SequenceIds.of(Positions.of(acked.sourceId)),
-            target,
+            source,
+            SequenceIds.of(source),
+            lastTarget != null ? lastTarget : NOTHING_ON_TARGET,
             acked.publishTime,
             forwardedCount,
             System.currentTimeMillis());
@@ -507,6 +768,7 @@ public final class PartitionReplicator {
 
   private Behavior<Command> closeAndStop() {
     flush();
+    abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, null));
     return Behaviors.receive(Command.class)
@@ -532,16 +794,18 @@ public final class PartitionReplicator {
         cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
             ? cause.getCause()
             : cause;
-    metrics.error(kind, describe(root));
+    String errorKind = ErrorKinds.of(kind, root);
+    metrics.error(errorKind, describe(root));
     context
         .getLog()
         .warn(
             "{} -> {}: {} failed: {}",
             settings.sourceTopic(),
             settings.targetTopic(),
-            kind,
+            errorKind,
             describe(root));
     flush();
+    abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, root));
     return Behaviors.receive(Command.class)
@@ -563,22 +827,24 @@ public final class PartitionReplicator {
   }
 
   private CompletableFuture<Void> closeClients() {
-    CompletableFuture<Void> producerClosed =
-        producer == null ? CompletableFuture.completedFuture(null) : producer.closeAsync();
-    CompletableFuture<Void> consumerClosed =
-        consumer == null ? CompletableFuture.completedFuture(null) : consumer.closeAsync();
-    producer = null;
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    producers.forEach(p -> closing.add(p.closeAsync()));
+    if (consumer != null) {
+      closing.add(consumer.closeAsync());
+    }
+    producers = List.of();
     consumer = null;
-    return CompletableFuture.allOf(producerClosed, consumerClosed)
+    return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
         .orTimeout(10, TimeUnit.SECONDS)
         .exceptionally(err -> null);
   }
 
   private Behavior<Command> onStopped() {
     // Last resort when stopped from outside: release the broker-side producer and consumer.
-    if (producer != null || consumer != null) {
+    if (!producers.isEmpty() || consumer != null) {
       closeClients();
     }
+    abandonInFlight();
     return Behaviors.same();
   }
 }

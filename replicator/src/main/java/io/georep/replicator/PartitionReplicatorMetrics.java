@@ -26,10 +26,13 @@ public final class PartitionReplicatorMetrics {
   private final String targetTopic;
   private final List<Meter> meters = new CopyOnWriteArrayList<>();
   private final Map<String, Counter> errorsByKind = new ConcurrentHashMap<>();
+  private final Map<String, Counter> eventsByKind = new ConcurrentHashMap<>();
 
   private final Counter forwarded;
   private final Counter bytesForwarded;
   private final Counter replaysSkipped;
+  private final Counter duplicatesDropped;
+  private final Counter sourceGapEntries;
   private final Timer checkpointWrite;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong backlog = new AtomicLong(-1);
@@ -40,6 +43,8 @@ public final class PartitionReplicatorMetrics {
   private volatile String lastAckedSourceId = "";
   private volatile String lastError;
   private volatile Instant lastErrorAt;
+  private volatile String lastEvent;
+  private volatile Instant lastEventAt;
 
   PartitionReplicatorMetrics(
       MeterRegistry registry, String link, String sourceTopic, String targetTopic) {
@@ -65,6 +70,21 @@ public final class PartitionReplicatorMetrics {
             Counter.builder("georep.replays.skipped")
                 .description(
                     "Redelivered source messages skipped because the checkpoint covers them")
+                .tags(tags)
+                .register(registry));
+    this.duplicatesDropped =
+        register(
+            Counter.builder("georep.target.duplicates.dropped")
+                .description(
+                    "Sends the target's deduplication discarded because it already held them")
+                .tags(tags)
+                .register(registry));
+    this.sourceGapEntries =
+        register(
+            Counter.builder("georep.source.gap.entries")
+                .description(
+                    "Source entries removed (TTL, backlog quota, skip) before georep forwarded"
+                        + " them")
                 .tags(tags)
                 .register(registry));
     this.checkpointWrite =
@@ -113,6 +133,33 @@ public final class PartitionReplicatorMetrics {
 
   void replaySkipped() {
     replaysSkipped.increment();
+  }
+
+  void duplicateDropped() {
+    duplicatesDropped.increment();
+  }
+
+  void sourceGap(long entries) {
+    sourceGapEntries.increment(entries);
+  }
+
+  /**
+   * Records an event of the given kind (e.g. {@code source-gap}): not an error, the topic keeps its
+   * state, but operators need to know.
+   */
+  void event(String kind, String description) {
+    eventsByKind
+        .computeIfAbsent(
+            kind,
+            k ->
+                register(
+                    Counter.builder("georep.events")
+                        .description("Noteworthy events by kind")
+                        .tags(tags.and("kind", k))
+                        .register(registry)))
+        .increment();
+    lastEvent = kind + ": " + description;
+    lastEventAt = Instant.now();
   }
 
   void inFlight(int count) {
@@ -169,12 +216,15 @@ public final class PartitionReplicatorMetrics {
         (long) forwarded.count(),
         (long) bytesForwarded.count(),
         (long) replaysSkipped.count(),
+        (long) duplicatesDropped.count(),
         inFlight.get(),
         backlog.get(),
         lagMillis(),
         lastAckedSourceId,
         lastError,
         lastErrorAt,
+        lastEvent,
+        lastEventAt,
         restarts.get());
   }
 
