@@ -105,6 +105,11 @@ public final class DaemonRunner implements AutoCloseable {
     return daemon.ready();
   }
 
+  /** The metrics as {@code /metrics} serves them (Prometheus text format). */
+  public String metrics() {
+    return registry.scrape();
+  }
+
   public DaemonStatus status() {
     return daemon.status();
   }

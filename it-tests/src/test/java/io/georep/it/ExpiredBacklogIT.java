@@ -86,6 +86,32 @@ class ExpiredBacklogIT {
         assertThat(report.produced()).isEqualTo(1_000);
         assertThat(report.duplicated()).isZero();
         assertThat(report.orderViolations()).isZero();
+        // Each partition reports what it lost at the source: some of the 1,000 expired messages'
+        // entries (batches), never more.
+        var topics =
+            await("a source-gap event on both partitions")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                    () -> runner.status().links().get(0).topics(),
+                    ts ->
+                        ts.size() == 2
+                            && ts.stream()
+                                .allMatch(
+                                    t ->
+                                        t.lastEvent() != null
+                                            && t.lastEvent().startsWith("source-gap: ")));
+        long lostEntries = 0;
+        for (var topic : topics) {
+          java.util.regex.Matcher m =
+              java.util.regex.Pattern.compile(
+                      "^source-gap: (\\d+) source entries of "
+                          + java.util.regex.Pattern.quote(topic.sourceTopic()))
+                  .matcher(topic.lastEvent());
+          assertThat(m.find()).as(topic.lastEvent()).isTrue();
+          lostEntries += Long.parseLong(m.group(1));
+        }
+        assertThat(lostEntries).isBetween(2L, 1_000L);
+        assertThat(runner.metrics()).contains("georep_source_gap_entries_total");
         // The expired ones never reached the target, and nothing came twice.
         assertThat(ReplicationVerifier.verify(target, expired, Map.of()).received()).isZero();
         assertThat(ReplicationVerifier.verify(target, before, Map.of()).duplicated()).isZero();

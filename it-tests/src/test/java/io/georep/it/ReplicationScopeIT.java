@@ -9,18 +9,27 @@ import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
 import io.georep.replicator.Provenance;
 import io.georep.replicator.TopicState;
+import io.georep.state.Checkpoint;
+import io.georep.state.SourcePartition;
+import io.georep.state.StateStore;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.policies.data.AutoTopicCreationOverride;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,7 +50,13 @@ class ReplicationScopeIT {
   @BeforeAll
   static void tenants() throws Exception {
     for (PulsarCluster cluster : clusters.all()) {
-      cluster.createNamespaces("scope/discovered", "scope/both-ways", "scope/mismatch");
+      cluster.createNamespaces(
+          "scope/discovered",
+          "scope/both-ways",
+          "scope/mismatch",
+          "scope/routed",
+          "scope/deleted",
+          "scope/limited");
     }
   }
 
@@ -178,6 +193,148 @@ class ReplicationScopeIT {
     }
   }
 
+  @Test
+  void withMoreTargetPartitionsEachKeyLandsWhereTheDefaultRouterPutsItInOrder() throws Exception {
+    String topic = "persistent://scope/routed/orders";
+    String probe = "persistent://scope/routed/probe";
+    try (PulsarAdmin eastAdmin = clusters.get("east").newAdmin();
+        PulsarAdmin westAdmin = clusters.get("west").newAdmin()) {
+      eastAdmin.topics().createPartitionedTopic(topic, 2);
+      westAdmin.topics().createPartitionedTopic(topic, 3);
+      westAdmin.topics().createPartitionedTopic(probe, 3);
+    }
+    GeorepConfig config = config(link("routed", "east", "west", "{ topics: [" + topic + "] }"));
+    try (PulsarClient eastClient = clusters.get("east").newClient();
+        PulsarClient westClient = clusters.get("west").newClient();
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      produce(eastClient, topic, "key", 20, 300);
+      // Unbatched: one entry each, so the round-robin by entry has something to spread.
+      try (Producer<byte[]> unkeyed =
+          eastClient.newProducer().topic(topic).enableBatching(false).create()) {
+        for (int i = 0; i < 60; i++) {
+          unkeyed.sendAsync(("u" + i).getBytes());
+        }
+        unkeyed.flush();
+      }
+      awaitCount(westClient, topic, 360);
+
+      // Where a plain producer with default settings puts each key on a 3-partition topic.
+      Map<String, Integer> expected = new HashMap<>();
+      try (Producer<byte[]> router = westClient.newProducer().topic(probe).create()) {
+        for (int k = 0; k < 20; k++) {
+          MessageId id = router.newMessage().key("key-" + k).value(new byte[0]).send();
+          expected.put("key-" + k, ((MessageIdAdv) id).getPartitionIndex());
+        }
+      }
+      Set<String> unkeyedSeen = new HashSet<>();
+      Set<Integer> unkeyedPartitions = new HashSet<>();
+      for (int p = 0; p < 3; p++) {
+        Map<String, Integer> lastIndexByKey = new HashMap<>();
+        for (Message<byte[]> m : Topics.readAll(westClient, topic + "-partition-" + p)) {
+          String value = new String(m.getData());
+          if (!m.hasKey()) {
+            assertThat(unkeyedSeen.add(value)).as("unkeyed %s once", value).isTrue();
+            unkeyedPartitions.add(p);
+            continue;
+          }
+          assertThat(p).as("partition of %s", m.getKey()).isEqualTo(expected.get(m.getKey()));
+          int index = Integer.parseInt(value.substring(1));
+          assertThat(index)
+              .as("order of %s", m.getKey())
+              .isGreaterThan(lastIndexByKey.getOrDefault(m.getKey(), -1));
+          lastIndexByKey.put(m.getKey(), index);
+        }
+      }
+      assertThat(unkeyedSeen).hasSize(60);
+      assertThat(unkeyedPartitions).as("unkeyed messages spread round-robin").hasSizeGreaterThan(1);
+    }
+  }
+
+  @Test
+  void aTopicDeletedOnTheSourceStopsKeepsItsCheckpointAndIsNotCreatedAgain() throws Exception {
+    String gone = "persistent://scope/deleted/gone";
+    String stays = "persistent://scope/deleted/stays";
+    GeorepConfig config =
+        config(link("deleted", "east", "west", "{ namespaces: [scope/deleted] }"));
+    try (PulsarAdmin eastAdmin = clusters.get("east").newAdmin();
+        PulsarClient eastClient = clusters.get("east").newClient();
+        PulsarClient westClient = clusters.get("west").newClient()) {
+      // With auto-creation on, Pulsar recreates a deleted topic for any consumer that reconnects,
+      // georep's included (see docs/replication.md); operators who delete topics turn it off.
+      eastAdmin
+          .namespaces()
+          .setAutoTopicCreation(
+              "scope/deleted",
+              AutoTopicCreationOverride.builder()
+                  .allowAutoTopicCreation(false)
+                  .topicType("non-partitioned")
+                  .build());
+      eastAdmin.topics().createNonPartitionedTopic(gone);
+      eastAdmin.topics().createNonPartitionedTopic(stays);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        produce(eastClient, gone, "g", 5, 10);
+        produce(eastClient, stays, "s", 5, 10);
+        awaitCount(westClient, gone, 10);
+        awaitCount(westClient, stays, 10);
+
+        eastAdmin.topics().delete(gone, true);
+        await("the deleted topic's replicator stopped")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    runner.status().links().get(0).topics().stream()
+                        .noneMatch(t -> t.sourceTopic().equals(gone)));
+        // Several discovery rounds and restarts later it is still gone: georep did not subscribe
+        // to it again (which would create it where auto-creation is on).
+        await()
+            .during(Duration.ofSeconds(4))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !eastAdmin.topics().getList("scope/deleted").contains(gone));
+        produce(eastClient, stays, "s", 5, 10);
+        awaitCount(westClient, stays, 20);
+      }
+    }
+    try (StateStore store = StateStore.open(dir.resolve("state"))) {
+      assertThat(store.checkpoints().get(new SourcePartition("deleted", gone)))
+          .get()
+          .extracting(Checkpoint::forwardedCount)
+          .isEqualTo(10L);
+    }
+  }
+
+  @Test
+  void aLinkRateLimitPacesABacklog() throws Exception {
+    String topic = "persistent://scope/limited/events";
+    GeorepConfig config =
+        config(
+            GeorepYaml.link(
+                "limited",
+                "east",
+                "west",
+                "{ namespaces: [scope/limited] }",
+                "limits: { messagesPerSecond: 100 }"));
+    try (PulsarClient eastClient = clusters.get("east").newClient();
+        PulsarClient westClient = clusters.get("west").newClient()) {
+      produce(eastClient, topic, "r", 5, 300);
+      long start = System.nanoTime();
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        // At any moment: at most one second of burst plus 100 per second since the start.
+        await("all 300 at 100 per second")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  int received = Topics.readAll(westClient, topic).size();
+                  double seconds = (System.nanoTime() - start) / 1e9;
+                  assertThat((double) received)
+                      .as("received after %.1f s", seconds)
+                      .isLessThanOrEqualTo(100 + 100 * seconds + 10);
+                  return received == 300;
+                });
+      }
+    }
+  }
+
   private static String link(String name, String source, String target, String scope) {
     return GeorepYaml.link(name, source, target, scope);
   }
@@ -190,11 +347,17 @@ class ReplicationScopeIT {
 
   private static void produce(PulsarClient client, String topic, String keyPrefix, int count)
       throws Exception {
+    produce(client, topic, keyPrefix, 5, count);
+  }
+
+  /** {@code count} messages {@code m0, m1, ...}, keyed round-robin over {@code keys} keys. */
+  private static void produce(
+      PulsarClient client, String topic, String keyPrefix, int keys, int count) throws Exception {
     try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(topic).create()) {
       for (int i = 0; i < count; i++) {
         producer
             .newMessage()
-            .key(keyPrefix + "-" + (i % 5))
+            .key(keyPrefix + "-" + (i % keys))
             .value(("m" + i).getBytes())
             .sendAsync();
       }
