@@ -3,9 +3,11 @@ package io.georep.state;
 import io.georep.state.RocksDatabase.Family;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.rocksdb.RocksDBException;
 
 /**
  * {@link CheckpointStore} on the {@code checkpoints} column family, encoded by {@link
@@ -43,12 +45,17 @@ final class RocksCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void putAll(Map<SourcePartition, Checkpoint> checkpoints) {
-    if (checkpoints.isEmpty()) {
+  public void putAll(
+      Map<SourcePartition, Checkpoint> checkpoints, Map<SourcePartition, List<PositionRun>> runs) {
+    int runCount = 0;
+    for (List<PositionRun> ofPartition : runs.values()) {
+      runCount += ofPartition == null ? 0 : ofPartition.size();
+    }
+    if (checkpoints.isEmpty() && runCount == 0) {
       return;
     }
     db.write(
-        "write " + checkpoints.size() + " checkpoints",
+        "write " + checkpoints.size() + " checkpoints and " + runCount + " position-map runs",
         batch -> {
           for (Map.Entry<SourcePartition, Checkpoint> entry : checkpoints.entrySet()) {
             Checkpoint checkpoint =
@@ -58,7 +65,38 @@ final class RocksCheckpointStore implements CheckpointStore {
                 CheckpointCodec.encodeKey(entry.getKey()),
                 CheckpointCodec.encodeValue(checkpoint));
           }
+          for (Map.Entry<SourcePartition, List<PositionRun>> entry : runs.entrySet()) {
+            putRuns(batch, entry.getKey(), entry.getValue());
+          }
         });
+  }
+
+  private static void putRuns(
+      RocksDatabase.Batch batch, SourcePartition partition, List<PositionRun> runs)
+      throws RocksDBException {
+    Objects.requireNonNull(runs, () -> "position-map runs of " + partition);
+    if (runs.isEmpty()) {
+      return;
+    }
+    byte[] prefix = PositionMapCodec.partitionPrefix(partition);
+    PositionRun previous = null;
+    for (PositionRun run : runs) {
+      Objects.requireNonNull(run, () -> "position-map run of " + partition);
+      if (previous != null && run.sourceStart().compareTo(previous.sourceEnd()) <= 0) {
+        throw new IllegalArgumentException(
+            "position-map runs of "
+                + partition
+                + " overlap or are out of order: a run starting at "
+                + run.sourceStart()
+                + " follows one ending at "
+                + previous.sourceEnd());
+      }
+      batch.put(
+          Family.POSITION_MAP,
+          PositionMapCodec.encodeKey(prefix, run.sourceStart()),
+          PositionMapCodec.encodeValue(run));
+      previous = run;
+    }
   }
 
   @Override

@@ -72,6 +72,65 @@ final class RocksDatabase implements AutoCloseable {
     }
   }
 
+  /** Reads with a {@link Cursor}; runs inside {@link #read}. */
+  @FunctionalInterface
+  interface CursorRead<T> {
+    T read(Cursor cursor) throws RocksDBException;
+  }
+
+  /**
+   * An iterator over the keys of one column family, in unsigned byte order, valid only inside the
+   * {@link #read} that made it. It reads one consistent view: writes made after it was created are
+   * not seen.
+   */
+  static final class Cursor {
+    private final RocksIterator it;
+
+    private Cursor(RocksIterator it) {
+      this.it = it;
+    }
+
+    /** Goes to the least key at or after {@code key}. */
+    void seek(byte[] key) {
+      it.seek(key);
+    }
+
+    /** Goes to the greatest key at or before {@code key}. */
+    void seekForPrev(byte[] key) {
+      it.seekForPrev(key);
+    }
+
+    void next() {
+      it.next();
+    }
+
+    /**
+     * Whether the cursor is at a key; false past either end.
+     *
+     * @throws RocksDBException if the cursor stopped on an error rather than at an end
+     */
+    boolean valid() throws RocksDBException {
+      if (it.isValid()) {
+        return true;
+      }
+      it.status();
+      return false;
+    }
+
+    /** Whether the cursor is at a key that starts with {@code prefix}. */
+    boolean validWithin(byte[] prefix) throws RocksDBException {
+      return valid() && startsWith(it.key(), prefix);
+    }
+
+    byte[] key() {
+      return it.key();
+    }
+
+    byte[] value() {
+      return it.value();
+    }
+  }
+
   @FunctionalInterface
   private interface RocksCall<T> {
     T call() throws RocksDBException;
@@ -205,6 +264,30 @@ final class RocksDatabase implements AutoCloseable {
             }
             it.status();
           }
+          return null;
+        });
+  }
+
+  /** Runs {@code read} with a fresh cursor over {@code family}, and returns what it returns. */
+  <T> T read(String what, Family family, CursorRead<T> read) {
+    return guarded(
+        what,
+        () -> {
+          try (RocksIterator it = db.newIterator(handle(family))) {
+            return read.read(new Cursor(it));
+          }
+        });
+  }
+
+  /**
+   * Deletes every key from {@code fromInclusive} to {@code toExclusive} with one range tombstone:
+   * the cost does not grow with the number of keys deleted.
+   */
+  void deleteRange(String what, Family family, byte[] fromInclusive, byte[] toExclusive) {
+    guarded(
+        what,
+        () -> {
+          db.deleteRange(handle(family), writeOptions, fromInclusive, toExclusive);
           return null;
         });
   }

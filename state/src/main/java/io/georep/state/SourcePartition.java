@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param link the link name; not empty and without {@code '\0'}, which separates it from the topic
  *     in store keys
- * @param topic the full partition name, e.g. {@code persistent://t/ns/orders-partition-0}
+ * @param topic the full partition name, e.g. {@code persistent://t/ns/orders-partition-0}; not
+ *     empty and without {@code '\0'}, which ends it in position-map keys
  */
 public record SourcePartition(String link, String topic) {
 
@@ -18,8 +19,13 @@ public record SourcePartition(String link, String topic) {
       throw new IllegalArgumentException(
           "link name must be non-empty and contain no NUL character: '" + link + "'");
     }
-    if (topic.isEmpty()) {
-      throw new IllegalArgumentException("topic of link '" + link + "' must be non-empty");
+    if (topic.isEmpty() || topic.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "topic of link '"
+              + link
+              + "' must be non-empty and contain no NUL character: '"
+              + topic
+              + "'");
     }
   }
 }

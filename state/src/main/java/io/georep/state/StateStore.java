@@ -34,10 +34,12 @@ public final class StateStore implements AutoCloseable {
 
   private final RocksDatabase db;
   private final CheckpointStore checkpoints;
+  private final PositionMap positionMap;
 
   private StateStore(RocksDatabase db) {
     this.db = db;
     this.checkpoints = new RocksCheckpointStore(db);
+    this.positionMap = new RocksPositionMap(db);
   }
 
   /**
@@ -52,6 +54,11 @@ public final class StateStore implements AutoCloseable {
 
   public CheckpointStore checkpoints() {
     return checkpoints;
+  }
+
+  /** The position maps of all links; written with the checkpoints, by {@link CheckpointStore}. */
+  public PositionMap positionMap() {
+    return positionMap;
   }
 
   /** The state directory, absolute and normalized. */
