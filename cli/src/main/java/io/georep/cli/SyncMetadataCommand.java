@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "What is synced and what is not: docs/metadata-sync.md."
     })
 final class SyncMetadataCommand implements Callable<Integer> {
-  private static final int TABLE_VALUE_WIDTH = 48;
+  private static final int TABLE_VALUE_WIDTH = 64;
 
   enum Output {
     TABLE,
@@ -157,7 +157,7 @@ final class SyncMetadataCommand implements Callable<Integer> {
           abbreviate(item.source()),
           abbreviate(item.target()),
           item.willApply() ? "yes" : "no",
-          item.note());
+          item.note().isEmpty() ? null : item.note());
     }
     table.print(out);
     if (results == null) {
