@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
+      SyncCommand.class,
       SandboxCommand.class
     })
 public final class Georep implements Runnable {

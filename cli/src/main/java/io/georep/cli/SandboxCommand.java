@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       "Stops after --duration, or on Ctrl-C."
     })
 final class SandboxCommand implements Callable<Integer> {
+  static final String CONFIG_FILE = "georep.yaml";
   static final String NAMESPACE = "sandbox/orders";
   static final List<String> TOPICS =
       List.of(
@@ -145,6 +146,7 @@ final class SandboxCommand implements Callable<Integer> {
         out.printf(
             "georep replicates %s east -> west; status: georep status --url %s%n",
             NAMESPACE, runner.httpUri());
+        out.printf("The sandbox's config (for other commands): %s%n", work.resolve(CONFIG_FILE));
         out.printf(
             "Producing %,d msg/s of %d bytes to %d topics (orders has %d partitions) for %s%n%n",
             rate, size, TOPICS.size(), ORDERS_PARTITIONS, DurationConverter.format(duration));
@@ -196,6 +198,12 @@ final class SandboxCommand implements Callable<Integer> {
             "    startAt: earliest",
             "    discoveryInterval: 2s",
             "");
+    // Written out so that other commands (georep sync metadata, validate) can use the clusters.
+    try {
+      java.nio.file.Files.writeString(work.resolve(CONFIG_FILE), yaml);
+    } catch (java.io.IOException e) {
+      throw new OperationFailedException("cannot write " + work.resolve(CONFIG_FILE), e);
+    }
     return ConfigLoader.parse(yaml, "sandbox", Map.of());
   }
 
