@@ -258,7 +258,7 @@ class ReplicationFailuresIT {
           .allSatisfy(
               t -> {
                 assertThat(t.lastError())
-                    .startsWith("producer: ")
+                    .startsWith("permission: ")
                     .containsIgnoringCase("authoriz")
                     .doesNotContain(roleToken);
                 assertThat(t.messagesForwarded()).isZero();

@@ -281,7 +281,12 @@ public final class LinkSupervisor {
       PartitionReplicatorMetrics metrics = metricsFor(partition);
       if (msg.failure() != null) {
         // Retried at the next discovery round; the other topics keep flowing.
-        metrics.error("target-topic", TopicDiscovery.describe(msg.failure()));
+        Throwable cause = unwrap(msg.failure());
+        String kind =
+            cause instanceof PulsarAdminException.NotAuthorizedException
+                ? "permission"
+                : "target-topic";
+        metrics.error(kind, TopicDiscovery.describe(msg.failure()));
         continue;
       }
       if (!replicators.containsKey(partition)) {
