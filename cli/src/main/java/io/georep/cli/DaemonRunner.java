@@ -94,7 +94,7 @@ public final class DaemonRunner implements AutoCloseable {
   private static ReplicationDaemon startReplication(
       GeorepConfig config, StateStore store, PrometheusMeterRegistry registry) {
     try {
-      return ReplicationDaemon.start(config, store.checkpoints(), registry);
+      return ReplicationDaemon.start(config, store.checkpoints(), store.positionMap(), registry);
     } catch (RuntimeException e) {
       throw new OperationFailedException("cannot start replication: " + e.getMessage(), e);
     }

@@ -7,6 +7,11 @@ import io.georep.cli.DaemonRunner;
 import io.georep.cli.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.replicator.Provenance;
+import io.georep.state.MappedPosition;
+import io.georep.state.Position;
+import io.georep.state.PositionMap;
+import io.georep.state.SourcePartition;
+import io.georep.state.StateStore;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
@@ -14,12 +19,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.policies.data.RetentionPolicies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,5 +117,124 @@ class FidelityIT {
         assertThat(out.getProperties()).hasSize(in.getProperties().size() + 5);
       }
     }
+  }
+
+  @Test
+  void thePositionMapNamesWhereEachMessageWentAndForgetsLedgersTheSourceDropped() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fidelity/map/orders";
+    east.createNamespaces("fidelity/map");
+    west.createNamespaces("fidelity/map");
+    for (PulsarCluster cluster : clusters.all()) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        admin.topics().createPartitionedTopic(topic, 2);
+      }
+    }
+    String yaml =
+        GeorepYaml.config(
+            dir.resolve("state"),
+            GeorepYaml.link("map", "east", "west", "{ namespaces: [fidelity/map] }"),
+            east,
+            west);
+    var config = ConfigLoader.parse(yaml, "position-map-it", Map.of());
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        PulsarAdmin eastAdmin = east.newAdmin()) {
+      // The source keeps consumed ledgers (retention) until the test lets them go.
+      eastAdmin.namespaces().setRetention("fidelity/map", new RetentionPolicies(-1, 100));
+      produceKeyed(source, topic, "first", 400);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitCount(target, topic, 400);
+      }
+      // A new ledger on each partition for the next messages, so that the first ones can go.
+      eastAdmin.topics().unload(topic);
+      produceKeyed(source, topic, "second", 400);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitCount(target, topic, 800);
+      }
+      try (StateStore store = StateStore.open(dir.resolve("state"))) {
+        assertThat(checkMappings(store.positionMap(), target, topic, "")).isEqualTo(800);
+        assertThat(store.positionMap().stats("map").messages()).isEqualTo(800);
+      }
+
+      eastAdmin.namespaces().setRetention("fidelity/map", new RetentionPolicies(0, 0));
+      for (int p = 0; p < 2; p++) {
+        eastAdmin.topics().trimTopic(topic + "-partition-" + p);
+      }
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await("the replicators pruned the runs of the trimmed ledgers")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> prunedRuns(runner.metrics()) > 0);
+      }
+      try (StateStore store = StateStore.open(dir.resolve("state"))) {
+        // What the source dropped is gone from the map; the rest still maps exactly.
+        assertThat(checkMappings(store.positionMap(), target, topic, "first")).isEqualTo(400);
+        assertThat(store.positionMap().stats("map").messages()).isEqualTo(400);
+      }
+    }
+  }
+
+  /**
+   * Asserts that every message on the target maps back exactly: the map names, for the source
+   * position in its provenance, the target partition and position where it is. Messages whose
+   * payload starts with {@code pruned} (unless empty) must have no mapping. Returns how many mapped
+   * exactly.
+   */
+  private static int checkMappings(
+      PositionMap map, PulsarClient target, String topic, String pruned) throws Exception {
+    int exact = 0;
+    for (int p = 0; p < 2; p++) {
+      for (Message<byte[]> out : Topics.readAll(target, topic + "-partition-" + p)) {
+        String[] id = out.getProperty(Provenance.SOURCE_MESSAGE_ID).split(":");
+        Position sourcePosition =
+            new Position(Long.parseLong(id[0]), Long.parseLong(id[1]), Integer.parseInt(id[2]));
+        SourcePartition partition =
+            new SourcePartition("map", out.getProperty(Provenance.SOURCE_TOPIC));
+        Optional<MappedPosition> mapped = map.lookup(partition, sourcePosition);
+        if (!pruned.isEmpty() && new String(out.getData()).startsWith(pruned)) {
+          assertThat(mapped).as("pruned %s", sourcePosition).isEmpty();
+          continue;
+        }
+        MessageIdAdv targetId = (MessageIdAdv) out.getMessageId();
+        assertThat(mapped)
+            .as("mapping of %s", sourcePosition)
+            .contains(
+                new MappedPosition(
+                    sourcePosition,
+                    p,
+                    new Position(
+                        targetId.getLedgerId(), targetId.getEntryId(), targetId.getBatchIndex())));
+        exact++;
+      }
+    }
+    return exact;
+  }
+
+  private static long prunedRuns(String metrics) {
+    return metrics
+        .lines()
+        .filter(
+            l -> l.startsWith("georep_position_map_pruned_total{") && l.contains("link=\"map\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static void produceKeyed(PulsarClient client, String topic, String prefix, int count)
+      throws Exception {
+    try (Producer<byte[]> producer =
+        client.newProducer(Schema.BYTES).topic(topic).enableBatching(true).create()) {
+      for (int i = 0; i < count; i++) {
+        producer.newMessage().key("k" + (i % 10)).value((prefix + "-" + i).getBytes()).sendAsync();
+      }
+      producer.flush();
+    }
+  }
+
+  private static void awaitCount(PulsarClient client, String topic, int count) {
+    await(topic + " holds " + count)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> Topics.readAll(client, topic).size() == count);
   }
 }

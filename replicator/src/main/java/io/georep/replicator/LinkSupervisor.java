@@ -2,6 +2,7 @@ package io.georep.replicator;
 
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
+import io.georep.state.PositionMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ public final class LinkSupervisor {
       PulsarClient target,
       PulsarAdmin targetAdmin,
       CheckpointStore checkpoints,
+      PositionMap positionMap,
       MeterRegistry registry) {}
 
   /** The protocol. */
@@ -342,6 +344,7 @@ public final class LinkSupervisor {
             runtime.sourceAdmin(),
             runtime.target(),
             runtime.checkpoints(),
+            runtime.positionMap(),
             metrics,
             flow);
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");

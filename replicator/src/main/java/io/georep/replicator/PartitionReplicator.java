@@ -4,6 +4,8 @@ import io.georep.config.StartPosition;
 import io.georep.state.Checkpoint;
 import io.georep.state.CheckpointStore;
 import io.georep.state.Position;
+import io.georep.state.PositionMap;
+import io.georep.state.PositionRunBuilder;
 import io.georep.state.SourcePartition;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -104,6 +106,7 @@ public final class PartitionReplicator {
       PulsarAdmin sourceAdmin,
       PulsarClient target,
       CheckpointStore checkpoints,
+      PositionMap positionMap,
       PartitionReplicatorMetrics metrics,
       LinkFlowControl flow) {}
 
@@ -128,6 +131,14 @@ public final class PartitionReplicator {
       implements Command {}
 
   private record GapChecked(Object epoch, SourceGap gap, Throwable failure) implements Command {}
+
+  /** The first ledger the source still holds: position-map runs before it can go. */
+  private record RetentionRead(Object epoch, Long firstLedger, Throwable failure)
+      implements Command {}
+
+  private enum PruneTick implements Command {
+    INSTANCE
+  }
 
   private record Received(Object epoch, Message<byte[]> message, Throwable failure)
       implements Command {}
@@ -189,6 +200,10 @@ public final class PartitionReplicator {
   static final Position NOTHING_ON_TARGET = new Position(-1, -1, -1);
 
   private static final int DRAIN_BATCH = 1000;
+
+  /** How often the position map is pruned to what the source still retains. */
+  static final Duration PRUNE_INTERVAL = Duration.ofMinutes(5);
+
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
   private final ActorContext<Command> context;
@@ -217,6 +232,8 @@ public final class PartitionReplicator {
   private Checkpoint lastFlushed; // null: no checkpoint yet
   private InFlight lastAcked; // settled since the last flush, null if none
   private Position lastTarget; // where the target put the last forwarded message, null if none
+  // Source → target positions settled since the last flush; written with the checkpoint.
+  private final PositionRunBuilder positionRuns = new PositionRunBuilder();
   private long forwardedCount;
   // Per producer: -1 unless the target deduplicates; then the highest sequence id it persisted.
   private long[] targetLastSequenceIds = new long[0];
@@ -385,6 +402,7 @@ public final class PartitionReplicator {
     }
     metrics.state(TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
+    timers.startTimerWithFixedDelay(PruneTick.INSTANCE, Duration.ZERO, PRUNE_INTERVAL);
     if (lastFlushed != null) {
       checkGap();
     }
@@ -400,6 +418,8 @@ public final class PartitionReplicator {
         .onMessage(Sent.class, this::onSent)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
         .onMessage(GapChecked.class, this::onGapChecked)
+        .onMessage(RetentionRead.class, this::onRetentionRead)
+        .onMessageEquals(PruneTick.INSTANCE, this::onPruneTick)
         .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
@@ -590,6 +610,45 @@ public final class PartitionReplicator {
     return out;
   }
 
+  // ---- position map ------------------------------------------------------------------------
+
+  private Behavior<Command> onPruneTick() {
+    context.pipeToSelf(
+        resources
+            .sourceAdmin()
+            .topics()
+            .getInternalStatsAsync(settings.sourceTopic())
+            .thenApply(
+                stats ->
+                    stats.ledgers == null || stats.ledgers.isEmpty()
+                        ? null
+                        : stats.ledgers.get(0).ledgerId),
+        (ledger, err) -> new RetentionRead(epoch, ledger, err));
+    return Behaviors.same();
+  }
+
+  /**
+   * Drops the runs of ledgers the source no longer holds: no subscription can point there any more,
+   * so they can never be translated.
+   */
+  private Behavior<Command> onRetentionRead(RetentionRead msg) {
+    if (msg.epoch() != epoch || msg.failure() != null || msg.firstLedger() == null) {
+      return Behaviors.same();
+    }
+    long pruned = resources.positionMap().prune(key, msg.firstLedger());
+    metrics.positionMapPruned(pruned);
+    if (pruned > 0) {
+      context
+          .getLog()
+          .debug(
+              "{}: pruned {} position-map runs before ledger {}",
+              settings.sourceTopic(),
+              pruned,
+              msg.firstLedger());
+    }
+    return Behaviors.same();
+  }
+
   // ---- source gaps -------------------------------------------------------------------------
 
   /**
@@ -680,6 +739,8 @@ public final class PartitionReplicator {
         metrics.forwarded(1, head.size, head.publishTime, Positions.format(head.sourceId));
         if (head.targetId != null) {
           lastTarget = Positions.of(head.targetId);
+          positionRuns.add(
+              Positions.of(head.sourceId), routing.partitions()[head.route], lastTarget);
         }
       }
       // A filtered message moves the checkpoint too: the cursor may pass it.
@@ -726,7 +787,7 @@ public final class PartitionReplicator {
             forwardedCount,
             System.currentTimeMillis());
     long start = System.nanoTime();
-    resources.checkpoints().putAll(Map.of(key, checkpoint));
+    resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, positionRuns.drain()));
     metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     lastFlushed = checkpoint;
     if (consumer != null) {

@@ -33,6 +33,7 @@ public final class PartitionReplicatorMetrics {
   private final Counter replaysSkipped;
   private final Counter duplicatesDropped;
   private final Counter sourceGapEntries;
+  private final Counter positionMapPruned;
   private final Timer checkpointWrite;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong backlog = new AtomicLong(-1);
@@ -87,6 +88,13 @@ public final class PartitionReplicatorMetrics {
                         + " them")
                 .tags(tags)
                 .register(registry));
+    this.positionMapPruned =
+        register(
+            Counter.builder("georep.position.map.pruned")
+                .description(
+                    "Position-map runs dropped because the source no longer holds their ledgers")
+                .tags(tags)
+                .register(registry));
     this.checkpointWrite =
         register(
             Timer.builder("georep.checkpoint.write")
@@ -137,6 +145,10 @@ public final class PartitionReplicatorMetrics {
 
   void duplicateDropped() {
     duplicatesDropped.increment();
+  }
+
+  void positionMapPruned(long runs) {
+    positionMapPruned.increment(runs);
   }
 
   void sourceGap(long entries) {

@@ -5,6 +5,7 @@ import io.georep.config.ClusterConfig;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
+import io.georep.state.PositionMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,10 @@ public final class ReplicationDaemon implements AutoCloseable {
 
   /** Starts every link of the config. */
   public static ReplicationDaemon start(
-      GeorepConfig config, CheckpointStore checkpoints, MeterRegistry registry) {
+      GeorepConfig config,
+      CheckpointStore checkpoints,
+      PositionMap positionMap,
+      MeterRegistry registry) {
     Map<String, PulsarClient> clients = new LinkedHashMap<>();
     Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
     List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
@@ -67,6 +71,7 @@ public final class ReplicationDaemon implements AutoCloseable {
                 clients.computeIfAbsent(target.name(), n -> PulsarClients.client(target)),
                 admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
                 checkpoints,
+                positionMap,
                 registry);
         warnAboutOptionsNotActedOn(link);
         LinkStatusBoard board = new LinkStatusBoard(link);
