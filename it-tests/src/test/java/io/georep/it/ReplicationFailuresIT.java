@@ -21,8 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.policies.data.AuthAction;
+import org.apache.pulsar.common.policies.data.BacklogQuota;
 import org.apache.pulsar.common.policies.data.TenantInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,9 @@ class ReplicationFailuresIT {
               .brokerSetting("defaultRetentionTimeInMinutes", "60")
               .brokerSetting("defaultRetentionSizeInMB", "100")
               .brokerSetting("retentionCheckIntervalInSeconds", "1")
+              // Smaller than the source accepts, for the oversized-message case.
+              .brokerSetting("maxMessageSize", "262144")
+              .brokerSetting("backlogQuotaCheckIntervalInSeconds", "1")
               .build());
 
   private static final String ROLE = "replicator";
@@ -69,6 +75,7 @@ class ReplicationFailuresIT {
         admin.namespaces().createNamespace("fail/restart");
         admin.namespaces().createNamespace("fail/flowing");
         admin.namespaces().createNamespace("fail/guarded");
+        admin.namespaces().createNamespace("fail/limits");
       }
     }
     try (PulsarAdmin east = clusters.get("east").newAdmin()) {
@@ -278,8 +285,83 @@ class ReplicationFailuresIT {
           .until(
               () -> topicsOf(runner, "guarded", topic),
               ts -> ts.stream().allMatch(t -> t.state() == TopicState.RUNNING));
-      assertThat(topicsOf(runner, "guarded", topic))
-          .allSatisfy(t -> assertThat(t.restarts()).isPositive());
+    }
+  }
+
+  @Test
+  void aFullTargetBacklogAndAnOversizedMessageErrTheirTopicsAloneUntilResolved() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String quota = "persistent://fail/limits/quota";
+    String big = "persistent://fail/limits/big";
+    String fine = "persistent://fail/limits/fine";
+    try (PulsarAdmin westAdmin = west.newAdmin()) {
+      // A consumer on the target that does not read, its backlog already over the 20 KiB quota.
+      westAdmin
+          .namespaces()
+          .setBacklogQuota(
+              "fail/limits",
+              BacklogQuota.builder()
+                  .limitSize(20 * 1024)
+                  .retentionPolicy(BacklogQuota.RetentionPolicy.producer_exception)
+                  .build());
+      westAdmin.topics().createNonPartitionedTopic(quota);
+      westAdmin.topics().createSubscription(quota, "slow-reader", MessageId.earliest);
+      try (PulsarClient westClient = west.newClient();
+          Producer<byte[]> filler = westClient.newProducer().topic(quota).create()) {
+        for (int i = 0; i < 30; i++) {
+          filler.send(new byte[1024]);
+        }
+      }
+    }
+    GeorepConfig config = config(link("limits", "west", "{ namespaces: [fail/limits] }", ""));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload quotaLoad = new KeyedWorkload(eastClient, "quota", List.of(quota), 4, 1024);
+        KeyedWorkload fineLoad = new KeyedWorkload(eastClient, "fine", List.of(fine), 4, 100);
+        Producer<byte[]> bigProducer = eastClient.newProducer().topic(big).create();
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      bigProducer.send(new byte[400 * 1024]); // the source takes up to 5 MB, the target 256 KiB
+      quotaLoad.send(200);
+      fineLoad.send(200);
+
+      DaemonStatus.TopicStatus tooLarge =
+          await(big + " in ERROR")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> topicsOf(runner, "limits", big),
+                  ts -> ts.size() == 1 && ts.get(0).state() == TopicState.ERROR)
+              .get(0);
+      System.out.println("oversized: " + tooLarge.lastError());
+      assertThat(tooLarge.lastError()).startsWith("message-too-large: ");
+      DaemonStatus.TopicStatus full =
+          // The client retries refused producers until its 30 s operation timeout.
+          await(quota + " in ERROR")
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () -> topicsOf(runner, "limits", quota),
+                  ts -> ts.size() == 1 && ts.get(0).state() == TopicState.ERROR)
+              .get(0);
+      System.out.println("quota: " + full.lastError());
+      assertThat(full.lastError()).startsWith("backlog-quota: ");
+      assertThat(runner.metrics())
+          .contains("kind=\"backlog-quota\"")
+          .contains("kind=\"message-too-large\"");
+
+      // The third topic flows all along.
+      ReplicationVerifier.Report flowed = awaitAll(westClient, fineLoad, Map.of(), 200);
+      assertThat(flowed.duplicated()).isZero();
+
+      // The slow reader goes away: the quota frees and everything arrives, in order.
+      westAdmin.topics().deleteSubscription(quota, "slow-reader", true);
+      ReplicationVerifier.Report arrived = awaitAll(westClient, quotaLoad, Map.of(), 200);
+      assertThat(arrived.orderViolations()).isZero();
+      assertThat(arrived.corrupted()).isZero();
+      // The oversized message is still waiting: never dropped, never half-sent.
+      assertThat(Topics.readAll(westClient, big)).isEmpty();
+      assertThat(topicsOf(runner, "limits", big).get(0).state()).isEqualTo(TopicState.ERROR);
     }
   }
 

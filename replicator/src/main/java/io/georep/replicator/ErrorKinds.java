@@ -28,7 +28,7 @@ final class ErrorKinds {
     }
     String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
     if (cause instanceof PulsarClientException.InvalidMessageException
-        && message.contains("size")) {
+        && (message.contains("size") || message.contains("exceeds"))) {
       return "message-too-large";
     }
     if (cause instanceof PulsarClientException.TimeoutException) {

@@ -851,10 +851,7 @@ public final class PartitionReplicator {
    * throws: the supervisor's restart finds the producer name free again.
    */
   private Behavior<Command> fail(String kind, Throwable cause) {
-    Throwable root =
-        cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
-            ? cause.getCause()
-            : cause;
+    Throwable root = rootCause(cause);
     String errorKind = ErrorKinds.of(kind, root);
     metrics.error(errorKind, describe(root));
     context
@@ -880,6 +877,17 @@ public final class PartitionReplicator {
         .onMessageEquals(Drain.INSTANCE, () -> stopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
+  }
+
+  /** Unwraps the future wrappers around what actually failed. */
+  private static Throwable rootCause(Throwable cause) {
+    Throwable root = cause;
+    while ((root instanceof java.util.concurrent.CompletionException
+            || root instanceof java.util.concurrent.ExecutionException)
+        && root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private static String describe(Throwable t) {

@@ -33,6 +33,10 @@ public final class PulsarClients {
               .serviceUrl(cluster.serviceUrl())
               .connectionTimeout(10, TimeUnit.SECONDS)
               .operationTimeout(30, TimeUnit.SECONDS)
+              // Reconnect attempts at most 5 s apart (default 60 s): after a broker restart the
+              // link resumes within seconds, and a producer the target refuses (backlog quota,
+              // permission) fails with the broker's reason soon after the operation timeout.
+              .maxBackoffInterval(5, TimeUnit.SECONDS)
               .memoryLimit(256, org.apache.pulsar.client.api.SizeUnit.MEGA_BYTES)
               .enableTcpNoDelay(true);
       secure(
