@@ -119,6 +119,71 @@ class ExpiredBacklogIT {
     }
   }
 
+  @Test
+  void aTargetThatLostItsDeduplicationStateIsReportedAndReplicationGoesOn() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://gap/recreated/events";
+    east.createNamespaces("gap/recreated");
+    west.createNamespaces("gap/recreated");
+    String yaml =
+        GeorepYaml.config(
+            dir.resolve("state-recreated"),
+            GeorepYaml.link(
+                "recreated",
+                "east",
+                "west",
+                "{ namespaces: [gap/recreated] }",
+                "deduplication: enable"),
+            east,
+            west);
+    GeorepConfig config = ConfigLoader.parse(yaml, "recreated-it", Map.of());
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload before = new KeyedWorkload(source, "before", List.of(topic), 5, 100);
+        KeyedWorkload after = new KeyedWorkload(source, "after", List.of(topic), 5, 100)) {
+      before.send(300);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ReplicationVerifier.verify(target, before, Map.of()).missing() == 0);
+      }
+      // Someone deletes and recreates the target topic while georep is stopped: the target's
+      // deduplication state for georep's producer is gone with it.
+      westAdmin.topics().delete(topic, true);
+      westAdmin.topics().createNonPartitionedTopic(topic);
+      after.send(300);
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        var status =
+            await("a target-sequence-behind event")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                    () -> runner.status().links().get(0).topics(),
+                    ts ->
+                        ts.size() == 1
+                            && ts.get(0).lastEvent() != null
+                            && ts.get(0).lastEvent().startsWith("target-sequence-behind: "));
+        assertThat(status.get(0).lastEvent())
+            .contains(topic)
+            .contains("georep continues after its checkpoint");
+        ReplicationVerifier.Report report =
+            await("every message produced after the recreation")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () -> ReplicationVerifier.verify(target, after, Map.of()),
+                    r -> r.missing() == 0);
+        assertThat(report.duplicated()).isZero();
+        assertThat(report.orderViolations()).isZero();
+        // The policy: what the recreated topic lost is not sent again.
+        assertThat(ReplicationVerifier.verify(target, before, Map.of()).received()).isZero();
+        assertThat(runner.metrics())
+            .contains("georep_events_total{kind=\"target-sequence-behind\"");
+      }
+    }
+  }
+
   private static long backlog(PulsarAdmin admin) throws Exception {
     return admin
         .topics()

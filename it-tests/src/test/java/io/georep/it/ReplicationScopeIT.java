@@ -196,14 +196,22 @@ class ReplicationScopeIT {
   @Test
   void withMoreTargetPartitionsEachKeyLandsWhereTheDefaultRouterPutsItInOrder() throws Exception {
     String topic = "persistent://scope/routed/orders";
+    String renamed = topic + "-r"; // mapped with a suffix; partitions keep -partition-N last
     String probe = "persistent://scope/routed/probe";
     try (PulsarAdmin eastAdmin = clusters.get("east").newAdmin();
         PulsarAdmin westAdmin = clusters.get("west").newAdmin()) {
       eastAdmin.topics().createPartitionedTopic(topic, 2);
-      westAdmin.topics().createPartitionedTopic(topic, 3);
+      westAdmin.topics().createPartitionedTopic(renamed, 3);
       westAdmin.topics().createPartitionedTopic(probe, 3);
     }
-    GeorepConfig config = config(link("routed", "east", "west", "{ topics: [" + topic + "] }"));
+    GeorepConfig config =
+        config(
+            GeorepYaml.link(
+                "routed",
+                "east",
+                "west",
+                "{ topics: [" + topic + "] }",
+                "mapping: { topicSuffix: \"-r\" }"));
     try (PulsarClient eastClient = clusters.get("east").newClient();
         PulsarClient westClient = clusters.get("west").newClient();
         DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
@@ -216,7 +224,7 @@ class ReplicationScopeIT {
         }
         unkeyed.flush();
       }
-      awaitCount(westClient, topic, 360);
+      awaitCount(westClient, renamed, 360);
 
       // Where a plain producer with default settings puts each key on a 3-partition topic.
       Map<String, Integer> expected = new HashMap<>();
@@ -230,7 +238,7 @@ class ReplicationScopeIT {
       Set<Integer> unkeyedPartitions = new HashSet<>();
       for (int p = 0; p < 3; p++) {
         Map<String, Integer> lastIndexByKey = new HashMap<>();
-        for (Message<byte[]> m : Topics.readAll(westClient, topic + "-partition-" + p)) {
+        for (Message<byte[]> m : Topics.readAll(westClient, renamed + "-partition-" + p)) {
           String value = new String(m.getData());
           if (!m.hasKey()) {
             assertThat(unkeyedSeen.add(value)).as("unkeyed %s once", value).isTrue();

@@ -337,7 +337,8 @@ public final class LinkSupervisor {
             link.startAt(),
             link.options().partitionInFlightMessages(),
             link.options().partitionInFlightBytes(),
-            CHECKPOINT_INTERVAL);
+            CHECKPOINT_INTERVAL,
+            link.options().enableTargetDeduplication());
     var resources =
         new PartitionReplicator.Resources(
             runtime.source(),

@@ -73,7 +73,8 @@ public final class PartitionReplicator {
       StartPosition startAt,
       int maxInFlightMessages,
       long maxInFlightBytes,
-      Duration checkpointInterval) {
+      Duration checkpointInterval,
+      boolean targetDeduplicates) {
 
     String subscription() {
       return "georep-" + link;
@@ -384,9 +385,11 @@ public final class PartitionReplicator {
       targetLastSequenceIds[i] = producers.get(i).getLastSequenceId();
       highestOnTarget = Math.max(highestOnTarget, targetLastSequenceIds[i]);
     }
+    // -1 means "no state" where the link switched deduplication on, else it may mean "off".
+    boolean targetKnowsUs = highestOnTarget >= 0 || settings.targetDeduplicates();
     if (lastFlushed != null
-        && lastFlushed.forwardedCount() > 0
-        && highestOnTarget >= 0
+        && lastTarget != null
+        && targetKnowsUs
         && highestOnTarget < lastFlushed.sequenceId()
         && !routing.isRouted()) {
       // Policy: go on from the checkpoint. What the target lost is the target's loss; sending
@@ -759,6 +762,11 @@ public final class PartitionReplicator {
   private void abandonInFlight() {
     for (InFlight entry : inFlight) {
       releaseBudget(entry);
+      if (entry.forwarded && !entry.done) {
+        // Sent, fate unknown: it goes again from the checkpoint, a duplicate if it had landed
+        // and the target does not deduplicate.
+        metrics.resent();
+      }
     }
     inFlight.clear();
     inFlightBytes = 0;

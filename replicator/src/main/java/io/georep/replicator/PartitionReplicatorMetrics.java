@@ -34,6 +34,7 @@ public final class PartitionReplicatorMetrics {
   private final Counter duplicatesDropped;
   private final Counter sourceGapEntries;
   private final Counter positionMapPruned;
+  private final Counter resent;
   private final Timer checkpointWrite;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong backlog = new AtomicLong(-1);
@@ -86,6 +87,14 @@ public final class PartitionReplicatorMetrics {
                 .description(
                     "Source entries removed (TTL, backlog quota, skip) before georep forwarded"
                         + " them")
+                .tags(tags)
+                .register(registry));
+    this.resent =
+        register(
+            Counter.builder("georep.messages.resent")
+                .description(
+                    "Sends abandoned by a pipeline reset and sent again from the checkpoint: at"
+                        + " most this many duplicates where the target does not deduplicate")
                 .tags(tags)
                 .register(registry));
     this.positionMapPruned =
@@ -145,6 +154,10 @@ public final class PartitionReplicatorMetrics {
 
   void duplicateDropped() {
     duplicatesDropped.increment();
+  }
+
+  void resent() {
+    resent.increment();
   }
 
   void positionMapPruned(long runs) {
