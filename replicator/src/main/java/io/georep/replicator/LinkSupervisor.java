@@ -93,6 +93,17 @@ public final class LinkSupervisor {
             link.options().inFlightBytes(),
             link.options().messagesPerSecond(),
             link.options().bytesPerSecond());
+    io.micrometer.core.instrument.Gauge.builder(
+            "georep.link.inflight.messages", flow, LinkFlowControl::messagesInFlight)
+        .description("Messages of the whole link sent to the target and not yet acknowledged")
+        .tag("link", link.name())
+        .register(runtime.registry());
+    io.micrometer.core.instrument.Gauge.builder(
+            "georep.link.inflight.bytes", flow, LinkFlowControl::bytesInFlight)
+        .description("Bytes of the whole link sent to the target and not yet acknowledged")
+        .baseUnit("bytes")
+        .tag("link", link.name())
+        .register(runtime.registry());
     context.spawn(
         TopicDiscovery.create(
             new TopicLister(runtime.sourceAdmin(), link.scope()),

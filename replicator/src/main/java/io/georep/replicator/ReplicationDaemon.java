@@ -96,9 +96,6 @@ public final class ReplicationDaemon implements AutoCloseable {
     if (options.metadataSync() != io.georep.config.MetadataSyncMode.OFF) {
       ignored.add("metadataSync");
     }
-    if (options.messagesPerSecond() > 0 || options.bytesPerSecond() > 0) {
-      ignored.add("limits.messagesPerSecond/bytesPerSecond");
-    }
     if (!ignored.isEmpty()) {
       log.warn(
           "link {}: {} not acted on by this version of georep; see README, 'Configuration'",
