@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "sync",
     mixinStandardHelpOptions = true,
     description = "Copies what is not messages from a link's source to its target.",
-    subcommands = {SyncMetadataCommand.class})
+    subcommands = {SyncMetadataCommand.class, SyncSubscriptionsCommand.class})
 final class SyncCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -18,6 +18,7 @@ final class SyncCommand implements Runnable {
   /** Without a noun: a usage error, which prints the usage. */
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing what to sync (metadata)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing what to sync (metadata or subscriptions)");
   }
 }

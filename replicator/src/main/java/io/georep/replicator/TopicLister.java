@@ -19,11 +19,11 @@ import org.apache.pulsar.common.policies.data.SubscriptionStats;
  * the admin API (asynchronously; nothing here blocks). System namespaces and system topics are
  * never in scope.
  */
-final class TopicLister {
+public final class TopicLister {
 
   /** A source topic: its base name and partition count (0 when it is not partitioned). */
-  record SourceTopic(String name, int partitions) {
-    List<String> partitionNames() {
+  public record SourceTopic(String name, int partitions) {
+    public List<String> partitionNames() {
       if (partitions == 0) {
         return List.of(name);
       }
@@ -42,12 +42,13 @@ final class TopicLister {
   private final PulsarAdmin admin;
   private final ScopeConfig scope;
 
-  TopicLister(PulsarAdmin admin, ScopeConfig scope) {
+  public TopicLister(PulsarAdmin admin, ScopeConfig scope) {
     this.admin = admin;
     this.scope = scope;
   }
 
-  CompletableFuture<List<SourceTopic>> list() {
+  /** The topics in scope, sorted by name. */
+  public CompletableFuture<List<SourceTopic>> list() {
     return namespaces()
         .thenCompose(
             namespaces ->

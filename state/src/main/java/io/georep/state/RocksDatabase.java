@@ -151,6 +151,7 @@ final class RocksDatabase implements AutoCloseable {
 
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
+  private boolean readOnly;
 
   private RocksDatabase(
       Path directory,
@@ -166,7 +167,22 @@ final class RocksDatabase implements AutoCloseable {
   }
 
   static RocksDatabase open(Path dir) {
+    return open(dir, false);
+  }
+
+  /**
+   * Opens the database for reading only, beside a daemon that has it open for writing: RocksDB
+   * takes no lock then and reads what was written when it opened.
+   */
+  static RocksDatabase openReadOnly(Path dir) {
+    return open(dir, true);
+  }
+
+  private static RocksDatabase open(Path dir, boolean readOnly) {
     Path directory = dir.toAbsolutePath().normalize();
+    if (readOnly && !Files.isDirectory(directory)) {
+      throw new StateStoreException("no state directory at " + directory);
+    }
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -185,9 +201,14 @@ final class RocksDatabase implements AutoCloseable {
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
-      RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-      LOG.info("Opened state store {}", directory);
-      return new RocksDatabase(directory, db, dbOptions, familyOptions, handles);
+      RocksDB db =
+          readOnly
+              ? RocksDB.openReadOnly(dbOptions, directory.toString(), descriptors, handles)
+              : RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+      LOG.info("Opened state store {}{}", directory, readOnly ? " (read-only)" : "");
+      RocksDatabase database = new RocksDatabase(directory, db, dbOptions, familyOptions, handles);
+      database.readOnly = readOnly;
+      return database;
     } catch (RocksDBException e) {
       familyOptions.close();
       dbOptions.close();
@@ -331,10 +352,12 @@ final class RocksDatabase implements AutoCloseable {
       }
       closed = true;
       RocksDBException failure = null;
-      try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-        db.flush(flush, handles);
-      } catch (RocksDBException e) {
-        failure = e;
+      if (!readOnly) {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+          db.flush(flush, handles);
+        } catch (RocksDBException e) {
+          failure = e;
+        }
       }
       handles.forEach(ColumnFamilyHandle::close);
       try {

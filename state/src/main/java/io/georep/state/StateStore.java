@@ -52,6 +52,16 @@ public final class StateStore implements AutoCloseable {
     return new StateStore(RocksDatabase.open(dir));
   }
 
+  /**
+   * Opens the store in {@code dir} for reading only, e.g. beside the daemon that writes it; it sees
+   * what was written when it opened. Writes through it fail.
+   *
+   * @throws StateStoreException if there is no store there or it cannot be read
+   */
+  public static StateStore openReadOnly(Path dir) throws StateStoreException {
+    return new StateStore(RocksDatabase.openReadOnly(dir));
+  }
+
   public CheckpointStore checkpoints() {
     return checkpoints;
   }

@@ -1,0 +1,339 @@
+package io.georep.it;
+
+import static io.georep.it.GeorepYaml.link;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.georep.cli.DaemonRunner;
+import io.georep.cli.Georep;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.config.GeorepConfig;
+import io.georep.replicator.Provenance;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A consumer that moves from the source to the target receives on the target exactly the messages
+ * it had not acknowledged on the source: none it acknowledged (cumulatively or one by one), none
+ * twice, none missing.
+ */
+class SubscriptionTranslationIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(),
+          // Target batches hold acknowledged and unacknowledged messages side by side: the
+          // target must keep acknowledgements per batch index.
+          PulsarClusterSpec.builder("west")
+              .brokerSetting("acknowledgmentAtBatchIndexLevelEnabled", "true")
+              .brokerSetting("defaultRetentionTimeInMinutes", "60")
+              .brokerSetting("defaultRetentionSizeInMB", "500")
+              .build());
+
+  private static final String SUBSCRIPTION = "billing";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void aPartitionedTopicsSubscriptionArrivesExactlyAndAgainAfterADaemonRestart() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://subs/app/orders";
+    east.createNamespaces("subs/app");
+    west.createNamespaces("subs/app");
+    Path configFile = writeConfig(link("app", "east", "west", "{ namespaces: [subs/app] }"), "app");
+    GeorepConfig config = ConfigLoader.load(configFile);
+    Random random = new Random(7);
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      eastAdmin.topics().createPartitionedTopic(topic, 3);
+      eastAdmin.topics().createSubscription(topic, SUBSCRIPTION, MessageId.earliest);
+      Map<String, String> sourceIds = produce(eastClient, topic, "first", 20_000);
+      Set<String> acked = consumeAndAck(eastClient, topic, 20_000, 2_000, 0.3, random);
+      awaitSourceBacklog(eastAdmin, topic, 20_000 - acked.size());
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitForwarded(runner, 20_000);
+        JsonNode report = syncSubscriptions(configFile, "app");
+        assertThat(report.path("subscriptions")).hasSize(3);
+        for (JsonNode sub : report.path("subscriptions")) {
+          assertThat(sub.path("subscription").asText()).isEqualTo(SUBSCRIPTION);
+          assertThat(sub.path("action").asText()).isEqualTo("created");
+          assertThat(sub.path("exact").asBoolean()).as(sub.toString()).isTrue();
+          assertThat(sub.path("translationLag").asLong()).as(sub.toString()).isZero();
+        }
+      }
+      assertReceivesExactly(westClient, topic, expectedUnacked(sourceIds, acked), sourceIds);
+
+      // More traffic and acknowledgements; a restarted daemon's map still translates them.
+      Map<String, String> moreIds = produce(eastClient, topic, "second", 3_000);
+      sourceIds.putAll(moreIds);
+      acked.addAll(consumeAndAck(eastClient, topic, 20_000 - acked.size() + 3_000, 0, 0.5, random));
+      awaitSourceBacklog(eastAdmin, topic, sourceIds.size() - acked.size());
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitForwarded(runner, 3_000);
+        JsonNode report = syncSubscriptions(configFile, "app");
+        for (JsonNode sub : report.path("subscriptions")) {
+          assertThat(sub.path("exact").asBoolean()).as(sub.toString()).isTrue();
+        }
+      }
+      assertReceivesExactly(westClient, topic, expectedUnacked(sourceIds, acked), sourceIds);
+    }
+  }
+
+  @Test
+  void renamedAndMergedTopicsGetEachOriginsUnacknowledgedMessages() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String a = "persistent://subs/shop-a/events";
+    String b = "persistent://subs/shop-b/events";
+    String merged = "persistent://subs/archive/events";
+    east.createNamespaces("subs/shop-a", "subs/shop-b");
+    west.createNamespaces("subs/archive");
+    Path configFile =
+        writeConfig(
+            link(
+                    "shop-a",
+                    "east",
+                    "west",
+                    "{ namespaces: [subs/shop-a] }",
+                    "mapping: { namespaces: { \"subs/shop-a\": \"subs/archive\" } }")
+                + link(
+                    "shop-b",
+                    "east",
+                    "west",
+                    "{ namespaces: [subs/shop-b] }",
+                    "mapping: { namespaces: { \"subs/shop-b\": \"subs/archive\" } }"),
+            "merge");
+    GeorepConfig config = ConfigLoader.load(configFile);
+    Random random = new Random(11);
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      Map<String, String> sourceIds = new HashMap<>();
+      Set<String> acked = new HashSet<>();
+      for (String topic : List.of(a, b)) {
+        eastAdmin.topics().createNonPartitionedTopic(topic);
+        eastAdmin.topics().createSubscription(topic, SUBSCRIPTION, MessageId.earliest);
+        String prefix = topic.equals(a) ? "a" : "b";
+        sourceIds.putAll(produce(eastClient, topic, prefix, 2_000));
+        Set<String> ackedHere =
+            consumeAndAck(eastClient, topic, 2_000, topic.equals(a) ? 500 : 100, 0.4, random);
+        acked.addAll(ackedHere);
+        awaitSourceBacklog(eastAdmin, topic, 2_000 - ackedHere.size());
+      }
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitForwarded(runner, 4_000);
+        JsonNode report = syncSubscriptions(configFile, "shop-a");
+        assertThat(report.path("subscriptions")).hasSize(1);
+        JsonNode sub = report.path("subscriptions").get(0);
+        assertThat(sub.path("targetTopic").asText()).isEqualTo(merged);
+        assertThat(sub.path("sourceTopics")).hasSize(2);
+        assertThat(sub.path("exact").asBoolean()).as(sub.toString()).isTrue();
+      }
+      assertReceivesExactly(westClient, merged, expectedUnacked(sourceIds, acked), sourceIds);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private Path writeConfig(String links, String name) throws Exception {
+    String yaml =
+        GeorepYaml.config(
+            dir.resolve("state-" + name), links, clusters.get("east"), clusters.get("west"));
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  /** Unbatched, so that each message is its own source entry and acknowledged on its own. */
+  private static Map<String, String> produce(
+      PulsarClient client, String topic, String prefix, int count) throws Exception {
+    Map<String, String> ids = new ConcurrentHashMap<>();
+    try (Producer<byte[]> producer =
+        client.newProducer(Schema.BYTES).topic(topic).enableBatching(false).create()) {
+      List<CompletableFuture<Void>> sends = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String payload = prefix + "-" + i;
+        sends.add(
+            producer
+                .newMessage()
+                .key("k" + (i % 16))
+                .value(payload.getBytes())
+                .sendAsync()
+                .thenAccept(id -> ids.put(payload, format((MessageIdAdv) id))));
+      }
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    }
+    return new HashMap<>(ids);
+  }
+
+  private static String format(MessageIdAdv id) {
+    return id.getLedgerId() + ":" + id.getEntryId() + ":" + id.getBatchIndex();
+  }
+
+  /**
+   * Receives {@code count} messages on the source subscription; per partition acknowledges the
+   * first {@code prefix} cumulatively, then a random {@code fraction} of the rest one by one.
+   * Returns the payloads acknowledged.
+   */
+  private static Set<String> consumeAndAck(
+      PulsarClient client, String topic, int count, int prefix, double fraction, Random random)
+      throws Exception {
+    Set<String> acked = new HashSet<>();
+    Map<String, List<Message<byte[]>>> byPartition = new HashMap<>();
+    try (Consumer<byte[]> consumer =
+        client
+            .newConsumer(Schema.BYTES)
+            .topic(topic)
+            .subscriptionName(SUBSCRIPTION)
+            .subscriptionType(SubscriptionType.Failover)
+            .receiverQueueSize(1000)
+            .subscribe()) {
+      for (int i = 0; i < count; i++) {
+        Message<byte[]> m = consumer.receive(30, TimeUnit.SECONDS);
+        assertThat(m).as("message %d of %d on the source", i, count).isNotNull();
+        byPartition.computeIfAbsent(m.getTopicName(), t -> new ArrayList<>()).add(m);
+      }
+      for (List<Message<byte[]>> messages : byPartition.values()) {
+        int cut = Math.min(prefix, messages.size());
+        if (cut > 0) {
+          consumer.acknowledgeCumulative(messages.get(cut - 1).getMessageId());
+          for (int i = 0; i < cut; i++) {
+            acked.add(new String(messages.get(i).getData()));
+          }
+        }
+        for (int i = cut; i < messages.size(); i++) {
+          if (random.nextDouble() < fraction) {
+            consumer.acknowledge(messages.get(i));
+            acked.add(new String(messages.get(i).getData()));
+          }
+        }
+      }
+    }
+    return acked;
+  }
+
+  /** Waits until the source cursor shows the acknowledgements. */
+  private static void awaitSourceBacklog(PulsarAdmin admin, String topic, long expected) {
+    await("the source cursor holds the acknowledgements")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var stats =
+                  topic.contains("orders")
+                      ? admin.topics().getPartitionedStats(topic, false)
+                      : admin.topics().getStats(topic);
+              long backlog = stats.getSubscriptions().get(SUBSCRIPTION).getMsgBacklog();
+              return backlog == expected;
+            });
+  }
+
+  private static void awaitForwarded(DaemonRunner runner, long atLeast) {
+    await("forwarded " + atLeast)
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                runner.status().links().stream().mapToLong(l -> l.messagesForwarded()).sum()
+                        >= atLeast
+                    && runner.status().links().stream()
+                        .flatMap(l -> l.topics().stream())
+                        .allMatch(t -> t.inFlight() == 0 && t.backlogMessages() == 0));
+  }
+
+  private static JsonNode syncSubscriptions(Path configFile, String link) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Georep.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit =
+        cli.execute(
+            "sync",
+            "subscriptions",
+            "--config",
+            configFile.toString(),
+            "--link",
+            link,
+            "--output",
+            "json");
+    assertThat(exit).as("exit code; stderr: %s", err).isZero();
+    System.out.println("sync subscriptions: " + out);
+    return JSON.readTree(out.toString());
+  }
+
+  private static Set<String> expectedUnacked(Map<String, String> sourceIds, Set<String> acked) {
+    Set<String> expected = new HashSet<>(sourceIds.keySet());
+    expected.removeAll(acked);
+    return expected;
+  }
+
+  /**
+   * A consumer on the target subscription receives exactly {@code expected}, each once, each naming
+   * its source message; it acknowledges nothing, so the check can run again.
+   */
+  private static void assertReceivesExactly(
+      PulsarClient client, String topic, Set<String> expected, Map<String, String> sourceIds)
+      throws Exception {
+    List<String> received = new ArrayList<>();
+    try (Consumer<byte[]> consumer =
+        client
+            .newConsumer(Schema.BYTES)
+            .topic(topic)
+            .subscriptionName(SUBSCRIPTION)
+            .subscriptionType(SubscriptionType.Shared)
+            .subscribe()) {
+      Message<byte[]> m;
+      while ((m = consumer.receive(5, TimeUnit.SECONDS)) != null) {
+        String payload = new String(m.getData());
+        received.add(payload);
+        assertThat(m.getProperty(Provenance.SOURCE_MESSAGE_ID))
+            .as("source id of %s", payload)
+            .isEqualTo(sourceIds.get(payload));
+      }
+    }
+    Set<String> distinct = new HashSet<>(received);
+    assertThat(received).as("nothing twice").hasSameSizeAs(distinct);
+    Set<String> unexpected = new HashSet<>(distinct);
+    unexpected.removeAll(expected);
+    Set<String> missing = new HashSet<>(expected);
+    missing.removeAll(distinct);
+    assertThat(unexpected).as("acknowledged on the source, yet delivered").isEmpty();
+    assertThat(missing).as("unacknowledged on the source, not delivered").isEmpty();
+  }
+}

@@ -1,0 +1,46 @@
+package io.georep.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadOnlyStateStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsBesideAWriterThatHoldsTheLock() {
+    SourcePartition partition = new SourcePartition("l", "persistent://t/n/a");
+    Position source = new Position(3, 4, 0);
+    Position target = new Position(9, 1, 0);
+    try (StateStore writer = StateStore.open(dir)) {
+      writer
+          .checkpoints()
+          .putAll(
+              Map.of(partition, new Checkpoint(source, 1, target, 5, 1, 6)),
+              Map.of(
+                  partition,
+                  List.of(
+                      new PositionRun(
+                          source, PositionRun.Step.BATCH, 2, target, PositionRun.Step.BATCH, 1))));
+      try (StateStore reader = StateStore.openReadOnly(dir)) {
+        assertThat(reader.positionMap().lookup(partition, source))
+            .contains(new MappedPosition(source, 2, target));
+        assertThat(reader.checkpoints().get(partition)).isPresent();
+        assertThatThrownBy(() -> reader.checkpoints().delete(partition))
+            .isInstanceOf(StateStoreException.class);
+      }
+    }
+  }
+
+  @Test
+  void aMissingDirectoryIsNamed() {
+    assertThatThrownBy(() -> StateStore.openReadOnly(dir.resolve("none")))
+        .isInstanceOf(StateStoreException.class)
+        .hasMessageContaining("no state directory at");
+  }
+}
