@@ -1,6 +1,7 @@
 package io.georep.cli;
 
 import io.georep.config.GeorepConfig;
+import io.georep.migrator.subscriptions.SubscriptionSyncService;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.ReplicationDaemon;
 import io.georep.state.StateStore;
@@ -36,6 +37,7 @@ public final class DaemonRunner implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final ReplicationDaemon daemon;
+  private final SubscriptionSyncService subscriptions;
   private final StatusServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean stopping;
@@ -45,11 +47,13 @@ public final class DaemonRunner implements AutoCloseable {
       PrometheusMeterRegistry registry,
       JvmGcMetrics gcMetrics,
       ReplicationDaemon daemon,
+      SubscriptionSyncService subscriptions,
       StatusServer server) {
     this.store = store;
     this.registry = registry;
     this.gcMetrics = gcMetrics;
     this.daemon = daemon;
+    this.subscriptions = subscriptions;
     this.server = server;
   }
 
@@ -64,6 +68,7 @@ public final class DaemonRunner implements AutoCloseable {
     PrometheusMeterRegistry registry = null;
     JvmGcMetrics gcMetrics = null;
     ReplicationDaemon daemon = null;
+    SubscriptionSyncService subscriptions = null;
     try {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       gcMetrics = new JvmGcMetrics();
@@ -72,11 +77,17 @@ public final class DaemonRunner implements AutoCloseable {
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       daemon = startReplication(config, store, registry);
-      StatusServer server = StatusServer.start(httpListen, daemon::status, daemon::ready, registry);
+      subscriptions = SubscriptionSyncService.start(config, store.positionMap(), registry);
+      ReplicationDaemon started = daemon;
+      SubscriptionSyncService translated = subscriptions;
+      StatusServer server =
+          StatusServer.start(
+              httpListen, () -> translated.addTo(started.status()), daemon::ready, registry);
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
-      return new DaemonRunner(store, registry, gcMetrics, daemon, server);
+      return new DaemonRunner(store, registry, gcMetrics, daemon, subscriptions, server);
     } catch (RuntimeException e) {
+      closeQuietly("subscription sync", subscriptions);
       closeAll(daemon, null, gcMetrics, registry, store);
       throw e;
     }
@@ -111,7 +122,7 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   public DaemonStatus status() {
-    return daemon.status();
+    return subscriptions.addTo(daemon.status());
   }
 
   /** The registry that {@code /metrics} serves. */
@@ -144,6 +155,8 @@ public final class DaemonRunner implements AutoCloseable {
     log.info("georep daemon stopping");
     boolean drained = false;
     try {
+      // Before the store closes: a sync reads the position map.
+      closeQuietly("subscription sync", subscriptions);
       drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
       closeAll(null, server, gcMetrics, registry, store);

@@ -28,7 +28,39 @@ final class StatusTable {
     for (JsonNode link : links) {
       lines.add("");
       lines.addAll(linkLines(link));
+      lines.addAll(subscriptionLines(link.path("subscriptions")));
     }
+    return lines;
+  }
+
+  /** The link's translated subscriptions, if it translates any. */
+  private static List<String> subscriptionLines(JsonNode subscriptions) {
+    List<String> lines = new ArrayList<>();
+    if (!subscriptions.isArray() || subscriptions.isEmpty()) {
+      return lines;
+    }
+    Table table =
+        new Table(
+                "SUBSCRIPTION",
+                "TARGET TOPIC",
+                "SOURCE POSITION",
+                "TARGET POSITION",
+                "ACTION",
+                "EXACT",
+                "TRANSLATED")
+            .rightAlign(6);
+    for (JsonNode sub : subscriptions) {
+      long age = sub.path("ageMillis").asLong(-1);
+      table.row(
+          sub.path("subscription").asText(),
+          sub.path("targetTopic").asText(),
+          sub.path("sourcePosition").asText(),
+          sub.path("targetPosition").asText(),
+          sub.path("action").asText(),
+          sub.path("exact").asBoolean() ? "yes" : "no",
+          age < 0 ? null : lag(age) + " ago");
+    }
+    table.lines().forEach(line -> lines.add("  " + line));
     return lines;
   }
 

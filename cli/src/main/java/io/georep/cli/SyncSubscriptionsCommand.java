@@ -169,7 +169,6 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
       item.put("targetPosition", r.targetPosition());
       item.put("acknowledged", r.acknowledged());
       item.put("targetBacklog", r.targetBacklog());
-      item.put("translationLag", r.translationLag());
       item.put("action", r.action());
       item.put("exact", r.exact());
       ArrayNode notes = item.putArray("notes");

@@ -10,6 +10,7 @@ import java.util.List;
 /** A daemon status as a running daemon could report it: one link, a healthy and a failing topic. */
 final class SampleStatus {
   static final String ORDERS = "persistent://public/default/orders";
+  static final String ORDERS_TARGET = "persistent://public/archive/orders";
   static final String PAYMENTS = "persistent://public/default/payments";
   static final String PAYMENTS_ERROR = "Namespace public/archive does not exist";
 
@@ -19,7 +20,7 @@ final class SampleStatus {
     TopicStatus orders =
         new TopicStatus(
             ORDERS,
-            "persistent://public/archive/orders",
+            ORDERS_TARGET,
             TopicState.RUNNING,
             12_340,
             1_234_000,
@@ -61,7 +62,18 @@ final class SampleStatus {
             null,
             12_345,
             1_234_500,
-            List.of(orders, payments));
+            List.of(orders, payments),
+            List.of(
+                new DaemonStatus.SubscriptionStatus(
+                    "billing",
+                    ORDERS_TARGET,
+                    "12:40",
+                    "31:7",
+                    "moved",
+                    true,
+                    List.of(),
+                    Instant.parse("2026-11-25T14:04:55Z"),
+                    5_000)));
     return new DaemonStatus(Instant.parse("2026-11-25T14:00:00Z"), ready, List.of(link));
   }
 }

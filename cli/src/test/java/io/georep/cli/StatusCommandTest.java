@@ -59,6 +59,11 @@ class StatusCommandTest {
     assertThat(lines)
         .as(run::toString)
         .contains("  event " + SampleStatus.PAYMENTS + ": source-gap: 120 entries lost");
+    String subscription = row(lines, "billing");
+    assertThat(subscription)
+        .as(run::toString)
+        .containsSubsequence(
+            "billing", SampleStatus.ORDERS_TARGET, "12:40", "31:7", "moved", "yes", "5.0s ago");
     // columns line up: each cell starts where its header does (numbers end where it ends)
     assertThat(orders.indexOf("RUNNING")).as(run::toString).isEqualTo(header.indexOf("STATE"));
     assertThat(payments.indexOf(SampleStatus.PAYMENTS_ERROR))

@@ -37,7 +37,7 @@ final class LinkConfigReader {
           "partitionInFlightBytes",
           "messagesPerSecond",
           "bytesPerSecond");
-  private static final List<String> SUBSCRIPTION_SYNC_KEYS = List.of("interval");
+  private static final List<String> SUBSCRIPTION_SYNC_KEYS = List.of("interval", "enabled");
   private static final List<String> DEDUPLICATION = List.of("enable", "leave");
   private static final List<String> METADATA_SYNC = List.of("off", "once", "continuous");
   private static final String UNLIMITED = "must not be negative (0 means unlimited)";
@@ -176,7 +176,10 @@ final class LinkConfigReader {
         subscriptionSync
             .flatMap(sync -> sync.optional("interval"))
             .flatMap(LinkConfigReader::interval)
-            .orElse(defaults.subscriptionSyncInterval()));
+            .orElse(defaults.subscriptionSyncInterval()),
+        subscriptionSync
+            .map(sync -> sync.optional("enabled").flatMap(NodeReader::bool).orElse(true))
+            .orElse(defaults.subscriptionSync()));
   }
 
   private static Optional<NodeReader> limit(Optional<Fields> limits, String key) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param metadataSync whether and when metadata is copied to the target (default off)
  * @param subscriptionSyncInterval how often subscription positions are translated to the target
  *     (default 10s)
+ * @param subscriptionSync whether the daemon translates subscriptions to the target; on when the
+ *     link has a {@code subscriptionSync} section (unless it says {@code enabled: false})
  */
 public record LinkOptions(
     Duration discoveryInterval,
@@ -32,7 +34,8 @@ public record LinkOptions(
     boolean enableTargetDeduplication,
     boolean createTargetTopics,
     MetadataSyncMode metadataSync,
-    Duration subscriptionSyncInterval) {
+    Duration subscriptionSyncInterval,
+    boolean subscriptionSync) {
 
   public LinkOptions {
     requirePositive(discoveryInterval, "discoveryInterval");
@@ -62,7 +65,8 @@ public record LinkOptions(
         false,
         true,
         MetadataSyncMode.OFF,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        false);
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -125,7 +125,8 @@ class ConfigLoaderTest {
                 true,
                 false,
                 MetadataSyncMode.CONTINUOUS,
-                Duration.ofMinutes(1)));
+                Duration.ofMinutes(1),
+                true));
 
     LinkConfig northToSouth = config.link("north-to-south").orElseThrow();
     assertThat(northToSouth.scope().topics())
@@ -175,6 +176,7 @@ class ConfigLoaderTest {
     assertThat(options.createTargetTopics()).isTrue();
     assertThat(options.metadataSync()).isEqualTo(MetadataSyncMode.OFF);
     assertThat(options.subscriptionSyncInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(options.subscriptionSync()).as("off unless the link has a section").isFalse();
   }
 
   @Test

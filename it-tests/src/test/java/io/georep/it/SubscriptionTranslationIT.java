@@ -94,7 +94,7 @@ class SubscriptionTranslationIT {
           assertThat(sub.path("subscription").asText()).isEqualTo(SUBSCRIPTION);
           assertThat(sub.path("action").asText()).isEqualTo("created");
           assertThat(sub.path("exact").asBoolean()).as(sub.toString()).isTrue();
-          assertThat(sub.path("translationLag").asLong()).as(sub.toString()).isZero();
+          assertThat(sub.path("sourceBacklog").asLong()).isPositive();
         }
       }
       assertReceivesExactly(westClient, topic, expectedUnacked(sourceIds, acked), sourceIds);
@@ -166,6 +166,60 @@ class SubscriptionTranslationIT {
         assertThat(sub.path("exact").asBoolean()).as(sub.toString()).isTrue();
       }
       assertReceivesExactly(westClient, merged, expectedUnacked(sourceIds, acked), sourceIds);
+    }
+  }
+
+  @Test
+  void theDaemonTranslatesContinuouslyAndShowsItInStatusAndMetrics() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://subs/live/payments";
+    east.createNamespaces("subs/live");
+    west.createNamespaces("subs/live");
+    Path configFile =
+        writeConfig(
+            link(
+                "live",
+                "east",
+                "west",
+                "{ namespaces: [subs/live] }",
+                "subscriptionSync: { interval: 1s }"),
+            "live");
+    GeorepConfig config = ConfigLoader.load(configFile);
+    Random random = new Random(3);
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      eastAdmin.topics().createNonPartitionedTopic(topic);
+      eastAdmin.topics().createSubscription(topic, SUBSCRIPTION, MessageId.earliest);
+      Map<String, String> sourceIds = produce(eastClient, topic, "p", 3_000);
+      Set<String> acked = consumeAndAck(eastClient, topic, 3_000, 300, 0.5, random);
+      awaitSourceBacklog(eastAdmin, topic, 3_000 - acked.size());
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        awaitForwarded(runner, 3_000);
+        java.time.Instant replicated = java.time.Instant.now();
+        var translated =
+            await("a translation after everything was replicated")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () -> runner.status().links().get(0).subscriptions(),
+                    subs ->
+                        subs.size() == 1
+                            && subs.get(0).syncedAt() != null
+                            && subs.get(0).syncedAt().isAfter(replicated.plusSeconds(1)));
+        var sub = translated.get(0);
+        assertThat(sub.subscription()).isEqualTo(SUBSCRIPTION);
+        assertThat(sub.targetTopic()).isEqualTo(topic);
+        assertThat(sub.exact()).as(sub.notes().toString()).isTrue();
+        assertThat(sub.action()).isIn("created", "moved", "kept");
+        assertThat(sub.ageMillis()).isBetween(0L, 10_000L);
+        assertThat(runner.metrics())
+            .contains(
+                "georep_subscription_translation_age_milliseconds{link=\"live\",subscription=\"billing\"")
+            .contains("georep_subscription_translations_total{action=");
+      }
+      assertReceivesExactly(westClient, topic, expectedUnacked(sourceIds, acked), sourceIds);
     }
   }
 

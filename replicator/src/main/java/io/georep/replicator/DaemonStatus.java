@@ -15,7 +15,38 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
       String lastError,
       long messagesForwarded,
       long bytesForwarded,
-      List<TopicStatus> topics) {}
+      List<TopicStatus> topics,
+      List<SubscriptionStatus> subscriptions) {
+
+    /** The same link with these subscriptions. */
+    public LinkStatus withSubscriptions(List<SubscriptionStatus> translated) {
+      return new LinkStatus(
+          name,
+          source,
+          target,
+          state,
+          lastError,
+          messagesForwarded,
+          bytesForwarded,
+          topics,
+          List.copyOf(translated));
+    }
+  }
+
+  /**
+   * One subscription on one target partition, as the last subscription sync left it. {@code
+   * ageMillis} is the translation lag: how long ago the source's position was last carried over.
+   */
+  public record SubscriptionStatus(
+      String subscription,
+      String targetTopic,
+      String sourcePosition,
+      String targetPosition,
+      String action,
+      boolean exact,
+      List<String> notes,
+      Instant syncedAt,
+      long ageMillis) {}
 
   /**
    * One source partition. {@code backlogMessages} is georep's cursor backlog on the source as last

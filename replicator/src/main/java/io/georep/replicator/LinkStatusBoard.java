@@ -2,6 +2,7 @@ package io.georep.replicator;
 
 import io.georep.config.LinkConfig;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,6 +66,7 @@ final class LinkStatusBoard {
         lastError,
         topics.stream().mapToLong(DaemonStatus.TopicStatus::messagesForwarded).sum(),
         topics.stream().mapToLong(DaemonStatus.TopicStatus::bytesForwarded).sum(),
-        topics);
+        topics,
+        List.of());
   }
 }

@@ -35,12 +35,4 @@ public record SubscriptionReport(
   public boolean exact() {
     return notes.isEmpty();
   }
-
-  /**
-   * How many more messages the target subscription has to receive than the source one: 0 when the
-   * translation is complete (what the source acknowledged is acknowledged on the target).
-   */
-  public long translationLag() {
-    return targetBacklog < 0 ? -1 : Math.max(0, targetBacklog - sourceBacklog);
-  }
 }
