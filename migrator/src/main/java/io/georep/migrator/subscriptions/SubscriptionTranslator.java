@@ -74,6 +74,20 @@ public final class SubscriptionTranslator {
         }
       }
       Position highest = cursor.highestAcknowledged();
+      Optional<Position> replicated = map.latest(feeder.source());
+      if (highest.entryId() >= 0
+          && (replicated.isEmpty()
+              || CursorState.compareEntry(
+                      replicated.get().ledgerId(), replicated.get().entryId(), highest)
+                  < 0)) {
+        notes.add(
+            feeder.source().topic()
+                + ": acknowledged on the source up to "
+                + format(highest)
+                + " but replicated only up to "
+                + replicated.map(SubscriptionTranslator::format).orElse("nothing")
+                + "; those acknowledgements apply once the messages arrive (the next sync)");
+      }
       if (!highest.equals(cursor.markDelete())) {
         Position last = new Position(highest.ledgerId(), highest.entryId(), Integer.MAX_VALUE);
         Optional<MappedPosition> individually =

@@ -121,6 +121,24 @@ class SubscriptionTranslatorTest {
   }
 
   @Test
+  void acknowledgementsAheadOfReplicationAreNamedNotGuessed() {
+    replicate(EAST, 0, 100, -1, 9);
+    SubscriptionTranslator.Translation t =
+        SubscriptionTranslator.translate(
+            map,
+            -1,
+            List.of(
+                new SubscriptionTranslator.Feeder(
+                    EAST, CursorState.parse("5:90", "[(5:95..5:120]]"))));
+    assertThat(t.resetTo()).contains(new Position(9, 9, 0));
+    assertThat(t.replayUntil()).contains(new Position(9, 9, 9)); // the last replicated one
+    assertThat(t.notes())
+        .singleElement()
+        .asString()
+        .contains("acknowledged on the source up to 5:120 but replicated only up to 5:99");
+  }
+
+  @Test
   void withDifferentPartitionCountsTheFloorIsSearchedWithinTheTargetPartition() {
     PositionRunBuilder runs = new PositionRunBuilder();
     for (int n = 0; n < 40; n++) {
