@@ -158,6 +158,12 @@ class SubscriptionTranslationIT {
       }
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         awaitForwarded(runner, 4_000);
+        JsonNode planned = syncSubscriptions(configFile, "shop-a", "--dry-run");
+        assertThat(planned.path("subscriptions").get(0).path("action").asText())
+            .isEqualTo("would-create");
+        try (PulsarAdmin westAdmin = west.newAdmin()) {
+          assertThat(westAdmin.topics().getSubscriptions(merged)).doesNotContain(SUBSCRIPTION);
+        }
         JsonNode report = syncSubscriptions(configFile, "shop-a");
         assertThat(report.path("subscriptions")).hasSize(1);
         JsonNode sub = report.path("subscriptions").get(0);
@@ -330,22 +336,26 @@ class SubscriptionTranslationIT {
                         .allMatch(t -> t.inFlight() == 0 && t.backlogMessages() == 0));
   }
 
-  private static JsonNode syncSubscriptions(Path configFile, String link) throws Exception {
+  private static JsonNode syncSubscriptions(Path configFile, String link, String... more)
+      throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Georep.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int exit =
-        cli.execute(
-            "sync",
-            "subscriptions",
-            "--config",
-            configFile.toString(),
-            "--link",
-            link,
-            "--output",
-            "json");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "sync",
+                "subscriptions",
+                "--config",
+                configFile.toString(),
+                "--link",
+                link,
+                "--output",
+                "json"));
+    args.addAll(List.of(more));
+    int exit = cli.execute(args.toArray(String[]::new));
     assertThat(exit).as("exit code; stderr: %s", err).isZero();
     System.out.println("sync subscriptions: " + out);
     return JSON.readTree(out.toString());
