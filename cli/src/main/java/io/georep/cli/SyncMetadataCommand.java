@@ -18,12 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -91,21 +89,7 @@ final class SyncMetadataCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeorepConfig loaded = config.load();
-    LinkConfig link =
-        loaded
-            .link(linkName)
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(),
-                        "no link named '"
-                            + linkName
-                            + "' in "
-                            + config.file
-                            + "; its links: "
-                            + loaded.links().stream()
-                                .map(LinkConfig::name)
-                                .collect(Collectors.joining(", "))));
+    LinkConfig link = config.link(loaded, linkName, spec.commandLine());
     PlanOptions options = new PlanOptions(Set.copyOf(overwrite), mirrorDeletes);
     PrintWriter out = spec.commandLine().getOut();
     SyncProgress progress = ConsoleProgress.forStandardError(spec.commandLine().getErr());

@@ -13,13 +13,11 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -70,21 +68,7 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeorepConfig loaded = config.load();
-    LinkConfig link =
-        loaded
-            .link(linkName)
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(),
-                        "no link named '"
-                            + linkName
-                            + "' in "
-                            + config.file
-                            + "; its links: "
-                            + loaded.links().stream()
-                                .map(LinkConfig::name)
-                                .collect(Collectors.joining(", "))));
+    LinkConfig link = config.link(loaded, linkName, spec.commandLine());
     List<SubscriptionReport> reports;
     try (StateStore store = openState(loaded);
         ClusterConnections clusters = new ClusterConnections(loaded)) {

@@ -235,6 +235,21 @@ public final class SubscriptionSync {
     notes.addAll(translation.notes());
     String targetPosition =
         translation.resetTo().map(SubscriptionTranslator::format).orElse("earliest");
+    long backlogOnSource = sourceBacklog;
+    java.util.function.BiFunction<String, long[], SubscriptionReport> report =
+        (what, counts) ->
+            new SubscriptionReport(
+                subscription,
+                List.copyOf(sourceTopics),
+                String.join(",", positions),
+                backlogOnSource,
+                targetPartition,
+                targetPosition,
+                counts[0],
+                counts[1],
+                what,
+                List.copyOf(notes));
+    long[] nothingApplied = {0, -1};
 
     PulsarAdmin targetAdmin = admins.apply(link.target());
     TopicStats targetStats = targetAdmin.topics().getStats(targetPartition);
@@ -245,17 +260,7 @@ public final class SubscriptionSync {
           "skipped: "
               + existing.getConsumers().size()
               + " consumer(s) connected on the target; the subscription moves only while none is");
-      return report(
-          subscription,
-          sourceTopics,
-          positions,
-          sourceBacklog,
-          targetPartition,
-          targetPosition,
-          0,
-          -1,
-          "skipped",
-          notes);
+      return report.apply("skipped", nothingApplied);
     }
     // A target cursor at or beyond the translated position is not moved back (unless forced):
     // its consumers may have gone further, or an earlier sync acknowledged that far. The
@@ -266,17 +271,7 @@ public final class SubscriptionSync {
             && isAtOrBeyond(targetAdmin, targetPartition, subscription, translation);
     if (!apply) {
       String planned = existing == null ? "would-create" : keep ? "would-keep" : "would-move";
-      return report(
-          subscription,
-          sourceTopics,
-          positions,
-          sourceBacklog,
-          targetPartition,
-          targetPosition,
-          0,
-          -1,
-          planned,
-          notes);
+      return report.apply(planned, nothingApplied);
     }
     MessageId start =
         translation
@@ -299,41 +294,7 @@ public final class SubscriptionSync {
                 targetAdmin.topics().getStats(targetPartition).getSubscriptions().get(subscription))
             .map(SubscriptionStats::getMsgBacklog)
             .orElse(-1L);
-    return report(
-        subscription,
-        sourceTopics,
-        positions,
-        sourceBacklog,
-        targetPartition,
-        targetPosition,
-        acknowledged,
-        targetBacklog,
-        action,
-        notes);
-  }
-
-  private static SubscriptionReport report(
-      String subscription,
-      List<String> sourceTopics,
-      List<String> positions,
-      long sourceBacklog,
-      String targetPartition,
-      String targetPosition,
-      long acknowledged,
-      long targetBacklog,
-      String action,
-      List<String> notes) {
-    return new SubscriptionReport(
-        subscription,
-        List.copyOf(sourceTopics),
-        String.join(",", positions),
-        sourceBacklog,
-        targetPartition,
-        targetPosition,
-        acknowledged,
-        targetBacklog,
-        action,
-        List.copyOf(notes));
+    return report.apply(action, new long[] {acknowledged, targetBacklog});
   }
 
   /** Whether the target cursor already stands where the translation would put it, or beyond. */
