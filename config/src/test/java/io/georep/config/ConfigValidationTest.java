@@ -348,7 +348,7 @@ class ConfigValidationTest {
                         scope: { cluster: true }
                         deduplication: on
                         metadataSync: always
-                        subscriptionSync: { interval: 0s, enabled: true }
+                        subscriptionSync: { interval: 0s, enabled: yes please }
                         limits: { inFlightBytes: 0, messagesPerSecond: -5, bytesPerSecond: -1KiB }
                     """))
         .containsExactly(
@@ -357,8 +357,8 @@ class ConfigValidationTest {
             "links[0].deduplication (line 9): must be one of enable, leave, found 'on'",
             "links[0].metadataSync (line 10): must be one of off, once, continuous, found"
                 + " 'always'",
-            "links[0].subscriptionSync.enabled (line 11): unknown key (valid keys: interval)",
             "links[0].subscriptionSync.interval (line 11): must be positive, found '0s'",
+            "links[0].subscriptionSync.enabled (line 11): must be true or false, found 'yes please'",
             "links[0].limits.inFlightBytes (line 12): must be between 1 and 9223372036854775807,"
                 + " found '0'",
             "links[0].limits.messagesPerSecond (line 12): must not be negative (0 means"
