@@ -26,6 +26,7 @@ final class LinkConfigReader {
           "deduplication",
           "createTargetTopics",
           "metadataSync",
+          "metadataSyncInterval",
           "discoveryInterval",
           "subscriptionSync",
           "limits");
@@ -176,7 +177,11 @@ final class LinkConfigReader {
         subscriptionSync
             .flatMap(sync -> sync.optional("interval"))
             .flatMap(LinkConfigReader::interval)
-            .orElse(defaults.subscriptionSyncInterval()));
+            .orElse(defaults.subscriptionSyncInterval()),
+        fields
+            .optional("metadataSyncInterval")
+            .flatMap(LinkConfigReader::interval)
+            .orElse(defaults.metadataSyncInterval()));
   }
 
   private static Optional<NodeReader> limit(Optional<Fields> limits, String key) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param metadataSync whether and when metadata is copied to the target (default off)
  * @param subscriptionSyncInterval how often subscription positions are translated to the target
  *     (default 10s)
+ * @param metadataSyncInterval with {@code metadataSync: continuous}, how long after one metadata
+ *     sync ends the next one starts (default 1m)
  */
 public record LinkOptions(
     Duration discoveryInterval,
@@ -32,11 +34,13 @@ public record LinkOptions(
     boolean enableTargetDeduplication,
     boolean createTargetTopics,
     MetadataSyncMode metadataSync,
-    Duration subscriptionSyncInterval) {
+    Duration subscriptionSyncInterval,
+    Duration metadataSyncInterval) {
 
   public LinkOptions {
     requirePositive(discoveryInterval, "discoveryInterval");
     requirePositive(subscriptionSyncInterval, "subscriptionSyncInterval");
+    requirePositive(metadataSyncInterval, "metadataSyncInterval");
     Objects.requireNonNull(metadataSync, "metadataSync");
     if (inFlightMessages < 1
         || inFlightBytes < 1
@@ -62,7 +66,8 @@ public record LinkOptions(
         false,
         true,
         MetadataSyncMode.OFF,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(1));
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -61,6 +61,7 @@ class ConfigLoaderTest {
             deduplication: enable
             createTargetTopics: false
             metadataSync: continuous
+            metadataSyncInterval: 5m
             discoveryInterval: 500ms
             subscriptionSync: { interval: 1m }
             limits: { inFlightMessages: 100, inFlightBytes: 1GiB, partitionInFlightMessages: 50, partitionInFlightBytes: 1MiB, messagesPerSecond: 2000, bytesPerSecond: 10MiB }
@@ -125,7 +126,8 @@ class ConfigLoaderTest {
                 true,
                 false,
                 MetadataSyncMode.CONTINUOUS,
-                Duration.ofMinutes(1)));
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5)));
 
     LinkConfig northToSouth = config.link("north-to-south").orElseThrow();
     assertThat(northToSouth.scope().topics())
@@ -175,6 +177,7 @@ class ConfigLoaderTest {
     assertThat(options.createTargetTopics()).isTrue();
     assertThat(options.metadataSync()).isEqualTo(MetadataSyncMode.OFF);
     assertThat(options.subscriptionSyncInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(options.metadataSyncInterval()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
