@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -67,9 +66,10 @@ final class SyncMetadataCommand implements Callable<Integer> {
       paramLabel = "OBJECT",
       split = ",",
       description = {
-        "Overwrite these conflicts: 'all', an object's target name (sales/orders,",
-        "persistent://sales/orders/events), an aspect (retention, a role, a subscription),",
-        "or both (sales/orders#retention). Repeatable."
+        "Overwrite these conflicts: 'all'; an object's target name (sales/orders,",
+        "persistent://sales/orders/events, tenant:sales); an aspect everywhere",
+        "(policy:retention, grant:alice, subscription-grant:billing); or both",
+        "(sales/orders#policy:retention). Repeatable."
       })
   List<String> overwrite = new ArrayList<>();
 
@@ -106,7 +106,12 @@ final class SyncMetadataCommand implements Callable<Integer> {
                             + loaded.links().stream()
                                 .map(LinkConfig::name)
                                 .collect(Collectors.joining(", "))));
-    PlanOptions options = new PlanOptions(Set.copyOf(overwrite), mirrorDeletes);
+    PlanOptions options;
+    try {
+      options = PlanOptions.of(overwrite, mirrorDeletes);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     SyncProgress progress = ConsoleProgress.forStandardError(spec.commandLine().getErr());
     try (MetadataSync sync = MetadataSync.open(loaded, link)) {

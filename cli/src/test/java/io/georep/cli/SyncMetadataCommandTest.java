@@ -34,6 +34,36 @@ class SyncMetadataCommandTest {
   }
 
   @Test
+  void anUntypedOverwriteIsAUsageErrorNamingTheTypedForms() throws Exception {
+    Path config = dir.resolve("georep.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "clusters:",
+            "  east: { serviceUrl: pulsar://127.0.0.1:1, adminUrl: http://127.0.0.1:1 }",
+            "  west: { serviceUrl: pulsar://127.0.0.1:2, adminUrl: http://127.0.0.1:2 }",
+            "state: { dir: " + dir.resolve("state") + " }",
+            "links:",
+            "  - { name: east-to-west, source: east, target: west, scope: { cluster: true } }",
+            ""));
+
+    CliRun run =
+        CliRun.execute(
+            "sync",
+            "metadata",
+            "--config",
+            config.toString(),
+            "--link",
+            "east-to-west",
+            "--overwrite",
+            "retention");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("invalid --overwrite 'retention'").contains("policy:retention");
+  }
+
+  @Test
   void syncWithoutWhatToSyncIsAUsageError() {
     CliRun run = CliRun.execute("sync");
 

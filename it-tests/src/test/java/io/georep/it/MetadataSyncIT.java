@@ -305,7 +305,7 @@ class MetadataSyncIT {
               "east-to-west",
               "--apply",
               "--overwrite",
-              "shop/orders#retention");
+              "shop/orders#policy:retention");
       assertThat(overwrite.exitCode).as(overwrite.toString()).isEqualTo(ExitCodes.OK);
       assertThat(overwrite.out).contains("Applied 1, skipped 0, failed 0.");
       assertThat(west.namespaces().getRetention("shop/orders")).isEqualTo(RETENTION);

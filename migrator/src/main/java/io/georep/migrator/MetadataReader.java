@@ -201,7 +201,8 @@ final class MetadataReader {
                               new MetadataSnapshot.Namespace(
                                   namespace,
                                   values.join(),
-                                  grants(policies.auth_policies.getNamespaceAuthentication())),
+                                  grants(policies.auth_policies.getNamespaceAuthentication()),
+                                  policies.auth_policies.getSubscriptionAuthentication()),
                               topics(policies, partitioned.join(), all.join(), topicFilter)));
             });
   }

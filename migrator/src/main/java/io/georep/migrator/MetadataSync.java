@@ -18,6 +18,9 @@ public final class MetadataSync implements AutoCloseable {
   /** Admin requests in flight per cluster while reading. */
   static final int READ_PARALLELISM = 16;
 
+  /** Groups of operations applied at once on the target (see {@link ApplySchedule}). */
+  static final int APPLY_PARALLELISM = 16;
+
   private final LinkConfig link;
   private final ClusterConfig source;
   private final ClusterConfig target;
@@ -113,7 +116,9 @@ public final class MetadataSync implements AutoCloseable {
    */
   public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
     return unwrapped(
-        () -> new MetadataApplier(targetAdmin, new ClusterCalls(target)).apply(plan, progress));
+        () ->
+            new MetadataApplier(targetAdmin, new ClusterCalls(target), APPLY_PARALLELISM)
+                .apply(plan, progress));
   }
 
   private static <T> T unwrapped(java.util.function.Supplier<T> work) {
