@@ -1,6 +1,7 @@
 package io.georep.cli;
 
 import io.georep.config.GeorepConfig;
+import io.georep.migrator.MetadataSyncScheduler;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.ReplicationDaemon;
 import io.georep.state.StateStore;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running daemon, in this process: the state store, the metrics registry, the replication
- * engine and the HTTP endpoint, started in that order and stopped by {@link #stop()}. Separate from
- * {@link RunCommand} so that tests can run a daemon without a JVM of its own.
+ * engine, the metadata sync of the links that ask for it, and the HTTP endpoint, started in that
+ * order and stopped by {@link #stop()}. Separate from {@link RunCommand} so that tests can run a
+ * daemon without a JVM of its own.
  *
  * <p>Invariants: a failed {@link #start} leaves nothing open (the state directory is unlocked
  * again); {@link #stop()} is idempotent and, once it returns, the store is closed and {@link
@@ -36,6 +38,7 @@ public final class DaemonRunner implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final ReplicationDaemon daemon;
+  private final MetadataSyncScheduler metadataSync;
   private final StatusServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean stopping;
@@ -45,11 +48,13 @@ public final class DaemonRunner implements AutoCloseable {
       PrometheusMeterRegistry registry,
       JvmGcMetrics gcMetrics,
       ReplicationDaemon daemon,
+      MetadataSyncScheduler metadataSync,
       StatusServer server) {
     this.store = store;
     this.registry = registry;
     this.gcMetrics = gcMetrics;
     this.daemon = daemon;
+    this.metadataSync = metadataSync;
     this.server = server;
   }
 
@@ -64,6 +69,7 @@ public final class DaemonRunner implements AutoCloseable {
     PrometheusMeterRegistry registry = null;
     JvmGcMetrics gcMetrics = null;
     ReplicationDaemon daemon = null;
+    MetadataSyncScheduler metadataSync = null;
     try {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       gcMetrics = new JvmGcMetrics();
@@ -72,12 +78,17 @@ public final class DaemonRunner implements AutoCloseable {
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       daemon = startReplication(config, store, registry);
-      StatusServer server = StatusServer.start(httpListen, daemon::status, daemon::ready, registry);
+      metadataSync = MetadataSyncScheduler.start(config, registry);
+      ReplicationDaemon replication = daemon;
+      MetadataSyncScheduler sync = metadataSync;
+      StatusServer server =
+          StatusServer.start(
+              httpListen, () -> sync.withStatuses(replication.status()), daemon::ready, registry);
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
-      return new DaemonRunner(store, registry, gcMetrics, daemon, server);
+      return new DaemonRunner(store, registry, gcMetrics, daemon, metadataSync, server);
     } catch (RuntimeException e) {
-      closeAll(daemon, null, gcMetrics, registry, store);
+      closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
       throw e;
     }
   }
@@ -110,8 +121,9 @@ public final class DaemonRunner implements AutoCloseable {
     return registry.scrape();
   }
 
+  /** The replication status, with each syncing link's metadata sync status. */
   public DaemonStatus status() {
-    return daemon.status();
+    return metadataSync.withStatuses(daemon.status());
   }
 
   /** The registry that {@code /metrics} serves. */
@@ -130,9 +142,9 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   /**
-   * Drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP, the metrics and the store.
-   * HTTP stays up while the links drain, answering not ready. Idempotent; a second caller waits for
-   * the first to finish.
+   * Stops the metadata sync, drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP,
+   * the metrics and the store. HTTP stays up while the links drain, answering not ready.
+   * Idempotent; a second caller waits for the first to finish.
    *
    * @return whether every link drained in time (false on later calls)
    */
@@ -144,9 +156,10 @@ public final class DaemonRunner implements AutoCloseable {
     log.info("georep daemon stopping");
     boolean drained = false;
     try {
+      closeQuietly("metadata sync", metadataSync);
       drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
-      closeAll(null, server, gcMetrics, registry, store);
+      closeAll(null, null, server, gcMetrics, registry, store);
       stopped.countDown();
     }
     log.info("georep daemon stopped");
@@ -160,10 +173,12 @@ public final class DaemonRunner implements AutoCloseable {
 
   private static void closeAll(
       ReplicationDaemon daemon,
+      MetadataSyncScheduler metadataSync,
       StatusServer server,
       JvmGcMetrics gcMetrics,
       PrometheusMeterRegistry registry,
       StateStore store) {
+    closeQuietly("metadata sync", metadataSync);
     closeQuietly("replication", daemon == null ? null : () -> daemon.shutdown(DRAIN_TIMEOUT));
     closeQuietly("HTTP endpoint", server);
     closeQuietly("GC metrics", gcMetrics);

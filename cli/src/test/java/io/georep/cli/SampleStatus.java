@@ -61,7 +61,19 @@ final class SampleStatus {
             null,
             12_345,
             1_234_500,
-            List.of(orders, payments));
+            List.of(orders, payments),
+            new DaemonStatus.MetadataSyncStatus(
+                "continuous",
+                "DRIFT",
+                Instant.parse("2026-11-25T14:04:00Z"),
+                850,
+                3,
+                0,
+                0,
+                2,
+                1,
+                null,
+                Instant.parse("2026-11-25T14:05:00Z")));
     return new DaemonStatus(Instant.parse("2026-11-25T14:00:00Z"), ready, List.of(link));
   }
 }

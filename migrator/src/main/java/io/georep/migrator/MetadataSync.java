@@ -12,9 +12,9 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 
 /**
  * Metadata sync for one link: reads both clusters, plans, applies. The entry point for the {@code
- * georep sync metadata} command and, later, the daemon's continuous mode.
+ * georep sync metadata} command; the daemon runs it through {@link MetadataSyncScheduler}.
  */
-public final class MetadataSync implements AutoCloseable {
+public final class MetadataSync implements PlanAndApply, AutoCloseable {
   /** Admin requests in flight per cluster while reading. */
   static final int READ_PARALLELISM = 16;
 
@@ -71,6 +71,7 @@ public final class MetadataSync implements AutoCloseable {
    *
    * @throws MetadataSyncException when a cluster cannot be read
    */
+  @Override
   public MetadataPlan plan(PlanOptions options, SyncProgress progress) {
     return unwrapped(
         () -> {
@@ -114,6 +115,7 @@ public final class MetadataSync implements AutoCloseable {
    *
    * @throws MetadataSyncException when the target refuses georep's role
    */
+  @Override
   public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
     return unwrapped(
         () ->

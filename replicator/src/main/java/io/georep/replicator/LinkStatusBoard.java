@@ -65,6 +65,7 @@ final class LinkStatusBoard {
         lastError,
         topics.stream().mapToLong(DaemonStatus.TopicStatus::messagesForwarded).sum(),
         topics.stream().mapToLong(DaemonStatus.TopicStatus::bytesForwarded).sum(),
-        topics);
+        topics,
+        null);
   }
 }

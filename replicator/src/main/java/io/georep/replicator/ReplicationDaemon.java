@@ -88,9 +88,6 @@ public final class ReplicationDaemon implements AutoCloseable {
   private static void warnAboutOptionsNotActedOn(LinkConfig link) {
     var options = link.options();
     List<String> ignored = new ArrayList<>();
-    if (options.metadataSync() != io.georep.config.MetadataSyncMode.OFF) {
-      ignored.add("metadataSync");
-    }
     if (options.messagesPerSecond() > 0 || options.bytesPerSecond() > 0) {
       ignored.add("limits.messagesPerSecond/bytesPerSecond");
     }
