@@ -568,6 +568,7 @@ class MetadataSyncIT {
             DaemonRunner.start(ConfigLoader.load(config), new HostPort("127.0.0.1", 0))) {
       await("what the source had at start")
           .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .untilAsserted(
               () -> {
                 assertThat(west.namespaces().getRetention("live/a")).isEqualTo(retention);
@@ -585,6 +586,7 @@ class MetadataSyncIT {
 
       await("what the source gained after start")
           .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .untilAsserted(
               () -> {
                 assertThat(west.namespaces().getNamespaces("live")).contains("live/b");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,9 @@ final class LinkMetadataSync implements AutoCloseable {
           toApply.isEmpty() ? List.of() : sync.apply(plan, SyncProgress.NONE);
       completed(plan, results, started);
       return true;
+    } catch (CancellationException e) {
+      log.debug("link {}: metadata sync stopped: {}", link, e.getMessage());
+      return false;
     } catch (RuntimeException e) {
       failed(e, started);
       return false;

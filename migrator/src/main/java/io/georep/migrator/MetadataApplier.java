@@ -72,11 +72,11 @@ final class MetadataApplier {
     progress.started("apply", items.size());
     for (List<ApplySchedule.Group> stage :
         ApplySchedule.of(items.stream().map(PlanItem::operation).toList())) {
-      Bounded.map(
+      Futures.await(
+          Bounded.map(
               stage,
               parallelism,
-              group -> applyInTurn(group.items(), items, results, denied, progress))
-          .join();
+              group -> applyInTurn(group.items(), items, results, denied, progress)));
       if (denied.get() != null) {
         throw denied.get();
       }

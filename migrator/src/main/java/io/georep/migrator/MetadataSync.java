@@ -83,7 +83,7 @@ public final class MetadataSync implements PlanAndApply, AutoCloseable {
               new MetadataReader(targetAdmin, targetCalls, READ_PARALLELISM, progress);
           List<String> sourceNamespaces =
               link.scope().wholeCluster()
-                  ? sourceReader.allNamespaces().join()
+                  ? Futures.await(sourceReader.allNamespaces())
                   : MetadataScope.explicitNamespaces(link.scope());
           sourceNamespaces =
               sourceNamespaces.stream()

@@ -92,12 +92,7 @@ public final class MetadataSyncScheduler implements AutoCloseable {
       admins.values().forEach(PulsarAdmin::close);
       throw e;
     }
-    ScheduledExecutorService executor =
-        Executors.newScheduledThreadPool(
-            Math.max(1, Math.min(MAX_THREADS, links.size())), new SyncThreads());
-    MetadataSyncScheduler scheduler =
-        new MetadataSyncScheduler(executor, links, intervals, admins, clock);
-    links.values().forEach(l -> scheduler.schedule(l, Duration.ZERO));
+    MetadataSyncScheduler scheduler = start(links, intervals, admins, clock);
     if (!links.isEmpty()) {
       log.info(
           "metadata sync: {}",
@@ -110,10 +105,25 @@ public final class MetadataSyncScheduler implements AutoCloseable {
                               + " "
                               + l.status().mode()
                               + (l.mode() == MetadataSyncMode.CONTINUOUS
-                                  ? " every " + intervals.get(l.link())
+                                  ? " every " + seconds(intervals.get(l.link()))
                                   : ""))
                   .toList()));
     }
+    return scheduler;
+  }
+
+  /** Runs these link syncs at these intervals; closing closes the admin clients. */
+  static MetadataSyncScheduler start(
+      Map<String, LinkMetadataSync> links,
+      Map<String, Duration> intervals,
+      Map<String, PulsarAdmin> admins,
+      Clock clock) {
+    ScheduledExecutorService executor =
+        Executors.newScheduledThreadPool(
+            Math.max(1, Math.min(MAX_THREADS, links.size())), new SyncThreads());
+    MetadataSyncScheduler scheduler =
+        new MetadataSyncScheduler(executor, links, intervals, admins, clock);
+    links.values().forEach(l -> scheduler.schedule(l, Duration.ZERO));
     return scheduler;
   }
 
@@ -168,8 +178,7 @@ public final class MetadataSyncScheduler implements AutoCloseable {
       return;
     }
     closed = true;
-    executor.shutdownNow();
-    admins.values().forEach(PulsarAdmin::close);
+    executor.shutdownNow(); // interrupts a run, which stops waiting for its admin calls
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
         log.warn("metadata sync did not stop within 10 s");
@@ -177,7 +186,15 @@ public final class MetadataSyncScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    admins.values().forEach(PulsarAdmin::close);
     links.values().forEach(LinkMetadataSync::close);
+  }
+
+  /** {@code 1.5s}, {@code 60s}. */
+  private static String seconds(Duration interval) {
+    return interval.toMillis() % 1000 == 0
+        ? interval.toSeconds() + "s"
+        : interval.toMillis() / 1000.0 + "s";
   }
 
   /** Daemon threads named {@code georep-metadata-sync-N}. */
