@@ -5,6 +5,7 @@ import io.georep.replicator.DaemonStatus.MetadataSyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,8 +55,7 @@ final class LinkMetadataSync implements AutoCloseable {
     this.sync = Objects.requireNonNull(sync, "sync");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.status =
-        new MetadataSyncStatus(modeName(), PENDING, null, 0, 0, 0, 0, 0, 0, null, clock.instant());
+    this.status = new MetadataSyncStatus(modeName(), PENDING, null, 0, 0, 0, 0, 0, 0, null, now());
   }
 
   String link() {
@@ -76,7 +76,7 @@ final class LinkMetadataSync implements AutoCloseable {
    * @return whether it completed (read, planned and applied, even with failed items)
    */
   boolean run() {
-    Instant started = clock.instant();
+    Instant started = now();
     try {
       MetadataPlan plan = sync.plan(PlanOptions.safe(), SyncProgress.NONE);
       List<PlanItem> toApply = plan.toApply();
@@ -95,6 +95,7 @@ final class LinkMetadataSync implements AutoCloseable {
 
   /** Sets when the next run starts (null: none will), as the status shows it. */
   void nextRunAt(Instant next) {
+    Instant at = next == null ? null : next.truncatedTo(ChronoUnit.MILLIS);
     MetadataSyncStatus s = status;
     status =
         new MetadataSyncStatus(
@@ -108,11 +109,11 @@ final class LinkMetadataSync implements AutoCloseable {
             s.conflicts(),
             s.onlyOnTarget(),
             s.lastError(),
-            next);
+            at);
   }
 
   private void completed(MetadataPlan plan, List<ApplyResult> results, Instant started) {
-    Instant ended = clock.instant();
+    Instant ended = now();
     Duration took = Duration.between(started, ended);
     int appliedCreates = 0;
     int appliedUpdates = 0;
@@ -181,7 +182,7 @@ final class LinkMetadataSync implements AutoCloseable {
   }
 
   private void failed(RuntimeException e, Instant started) {
-    Instant ended = clock.instant();
+    Instant ended = now();
     Duration took = Duration.between(started, ended);
     metrics.failed(took);
     String reason =
@@ -213,6 +214,11 @@ final class LinkMetadataSync implements AutoCloseable {
       log.debug("link {}: metadata sync failed again: {}", link, reason);
     }
     lastLogged = reason;
+  }
+
+  /** Milliseconds are enough for people and keep the status short. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   private String modeName() {
