@@ -13,18 +13,7 @@ class SyncMetadataCommandTest {
 
   @Test
   void anUnknownLinkIsAUsageErrorNamingTheLinksThereAre() throws Exception {
-    Path config = dir.resolve("georep.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "clusters:",
-            "  east: { serviceUrl: pulsar://127.0.0.1:1, adminUrl: http://127.0.0.1:1 }",
-            "  west: { serviceUrl: pulsar://127.0.0.1:2, adminUrl: http://127.0.0.1:2 }",
-            "state: { dir: " + dir.resolve("state") + " }",
-            "links:",
-            "  - { name: east-to-west, source: east, target: west, scope: { cluster: true } }",
-            ""));
+    Path config = config();
 
     CliRun run =
         CliRun.execute("sync", "metadata", "--config", config.toString(), "--link", "nope");
@@ -35,18 +24,7 @@ class SyncMetadataCommandTest {
 
   @Test
   void anUntypedOverwriteIsAUsageErrorNamingTheTypedForms() throws Exception {
-    Path config = dir.resolve("georep.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "clusters:",
-            "  east: { serviceUrl: pulsar://127.0.0.1:1, adminUrl: http://127.0.0.1:1 }",
-            "  west: { serviceUrl: pulsar://127.0.0.1:2, adminUrl: http://127.0.0.1:2 }",
-            "state: { dir: " + dir.resolve("state") + " }",
-            "links:",
-            "  - { name: east-to-west, source: east, target: west, scope: { cluster: true } }",
-            ""));
+    Path config = config();
 
     CliRun run =
         CliRun.execute(
@@ -61,6 +39,23 @@ class SyncMetadataCommandTest {
 
     assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err()).contains("invalid --overwrite 'retention'").contains("policy:retention");
+  }
+
+  /** One link between clusters nobody listens on: the command must fail before it calls them. */
+  private Path config() throws Exception {
+    Path config = dir.resolve("georep.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "clusters:",
+            "  east: { serviceUrl: pulsar://127.0.0.1:1, adminUrl: http://127.0.0.1:1 }",
+            "  west: { serviceUrl: pulsar://127.0.0.1:2, adminUrl: http://127.0.0.1:2 }",
+            "state: { dir: " + dir.resolve("state") + " }",
+            "links:",
+            "  - { name: east-to-west, source: east, target: west, scope: { cluster: true } }",
+            ""));
+    return config;
   }
 
   @Test

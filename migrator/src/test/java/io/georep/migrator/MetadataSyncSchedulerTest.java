@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The daemon-side schedule, against clusters that do not answer (the rest is MetadataSyncIT). */
@@ -79,21 +80,14 @@ class MetadataSyncSchedulerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AtomicInteger plans = new AtomicInteger();
     PlanAndApply failsTwice =
-        new PlanAndApply() {
-          @Override
-          public MetadataPlan plan(PlanOptions options, SyncProgress progress) {
-            if (plans.incrementAndGet() <= 2) {
-              throw new MetadataSyncException(
-                  "west", MetadataSyncException.Reason.FAILED, "cluster 'west': down", null);
-            }
-            return new MetadataPlan("once", "east", "west", List.of());
-          }
-
-          @Override
-          public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
-            return List.of();
-          }
-        };
+        planning(
+            () -> {
+              if (plans.incrementAndGet() <= 2) {
+                throw new MetadataSyncException(
+                    "west", MetadataSyncException.Reason.FAILED, "cluster 'west': down", null);
+              }
+              return new MetadataPlan("once", "east", "west", List.of());
+            });
     LinkMetadataSync once =
         new LinkMetadataSync(
             "once",
@@ -125,18 +119,11 @@ class MetadataSyncSchedulerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CountDownLatch waiting = new CountDownLatch(1);
     PlanAndApply hangs =
-        new PlanAndApply() {
-          @Override
-          public MetadataPlan plan(PlanOptions options, SyncProgress progress) {
-            waiting.countDown();
-            return Futures.await(new CompletableFuture<MetadataPlan>()); // an answer never comes
-          }
-
-          @Override
-          public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
-            return List.of();
-          }
-        };
+        planning(
+            () -> {
+              waiting.countDown();
+              return Futures.await(new CompletableFuture<MetadataPlan>()); // an answer never comes
+            });
     LinkMetadataSync stuck =
         new LinkMetadataSync(
             "stuck",
@@ -165,6 +152,21 @@ class MetadataSyncSchedulerTest {
     // stopping is not a failure
     assertThat(stuck.status().state()).isEqualTo(LinkMetadataSync.PENDING);
     assertThat(runFailures.count()).isZero();
+  }
+
+  /** Plans with {@code plan}; has nothing to apply. */
+  private static PlanAndApply planning(Supplier<MetadataPlan> plan) {
+    return new PlanAndApply() {
+      @Override
+      public MetadataPlan plan(PlanOptions options, SyncProgress progress) {
+        return plan.get();
+      }
+
+      @Override
+      public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
+        return List.of();
+      }
+    };
   }
 
   private static DaemonStatus.LinkStatus linkStatus(String name) {
