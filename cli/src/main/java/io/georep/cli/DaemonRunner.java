@@ -1,6 +1,7 @@
 package io.georep.cli;
 
 import io.georep.config.GeorepConfig;
+import io.georep.migrator.MetadataSyncScheduler;
 import io.georep.migrator.subscriptions.SubscriptionSyncService;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.ReplicationDaemon;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running daemon, in this process: the state store, the metrics registry, the replication
- * engine and the HTTP endpoint, started in that order and stopped by {@link #stop()}. Separate from
- * {@link RunCommand} so that tests can run a daemon without a JVM of its own.
+ * engine, the metadata sync of the links that ask for it, and the HTTP endpoint, started in that
+ * order and stopped by {@link #stop()}. Separate from {@link RunCommand} so that tests can run a
+ * daemon without a JVM of its own.
  *
  * <p>Invariants: a failed {@link #start} leaves nothing open (the state directory is unlocked
  * again); {@link #stop()} is idempotent and, once it returns, the store is closed and {@link
@@ -38,6 +40,7 @@ public final class DaemonRunner implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final ReplicationDaemon daemon;
   private final SubscriptionSyncService subscriptions;
+  private final MetadataSyncScheduler metadataSync;
   private final StatusServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean stopping;
@@ -48,12 +51,14 @@ public final class DaemonRunner implements AutoCloseable {
       JvmGcMetrics gcMetrics,
       ReplicationDaemon daemon,
       SubscriptionSyncService subscriptions,
+      MetadataSyncScheduler metadataSync,
       StatusServer server) {
     this.store = store;
     this.registry = registry;
     this.gcMetrics = gcMetrics;
     this.daemon = daemon;
     this.subscriptions = subscriptions;
+    this.metadataSync = metadataSync;
     this.server = server;
   }
 
@@ -69,6 +74,7 @@ public final class DaemonRunner implements AutoCloseable {
     JvmGcMetrics gcMetrics = null;
     ReplicationDaemon daemon = null;
     SubscriptionSyncService subscriptions = null;
+    MetadataSyncScheduler metadataSync = null;
     try {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       gcMetrics = new JvmGcMetrics();
@@ -77,18 +83,24 @@ public final class DaemonRunner implements AutoCloseable {
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       daemon = startReplication(config, store, registry);
+      metadataSync = MetadataSyncScheduler.start(config, registry);
       subscriptions = SubscriptionSyncService.start(config, store.positionMap(), registry);
-      ReplicationDaemon started = daemon;
+      ReplicationDaemon replication = daemon;
+      MetadataSyncScheduler sync = metadataSync;
       SubscriptionSyncService translated = subscriptions;
       StatusServer server =
           StatusServer.start(
-              httpListen, () -> translated.addTo(started.status()), daemon::ready, registry);
+              httpListen,
+              () -> translated.addTo(sync.withStatuses(replication.status())),
+              daemon::ready,
+              registry);
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
-      return new DaemonRunner(store, registry, gcMetrics, daemon, subscriptions, server);
+      return new DaemonRunner(
+          store, registry, gcMetrics, daemon, subscriptions, metadataSync, server);
     } catch (RuntimeException e) {
       closeQuietly("subscription sync", subscriptions);
-      closeAll(daemon, null, gcMetrics, registry, store);
+      closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
       throw e;
     }
   }
@@ -121,8 +133,9 @@ public final class DaemonRunner implements AutoCloseable {
     return registry.scrape();
   }
 
+  /** The replication status, with each syncing link's metadata sync status. */
   public DaemonStatus status() {
-    return subscriptions.addTo(daemon.status());
+    return subscriptions.addTo(metadataSync.withStatuses(daemon.status()));
   }
 
   /** The registry that {@code /metrics} serves. */
@@ -141,9 +154,9 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   /**
-   * Drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP, the metrics and the store.
-   * HTTP stays up while the links drain, answering not ready. Idempotent; a second caller waits for
-   * the first to finish.
+   * Stops the metadata sync, drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP,
+   * the metrics and the store. HTTP stays up while the links drain, answering not ready.
+   * Idempotent; a second caller waits for the first to finish.
    *
    * @return whether every link drained in time (false on later calls)
    */
@@ -157,9 +170,10 @@ public final class DaemonRunner implements AutoCloseable {
     try {
       // Before the store closes: a sync reads the position map.
       closeQuietly("subscription sync", subscriptions);
+      closeQuietly("metadata sync", metadataSync);
       drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
-      closeAll(null, server, gcMetrics, registry, store);
+      closeAll(null, null, server, gcMetrics, registry, store);
       stopped.countDown();
     }
     log.info("georep daemon stopped");
@@ -173,10 +187,12 @@ public final class DaemonRunner implements AutoCloseable {
 
   private static void closeAll(
       ReplicationDaemon daemon,
+      MetadataSyncScheduler metadataSync,
       StatusServer server,
       JvmGcMetrics gcMetrics,
       PrometheusMeterRegistry registry,
       StateStore store) {
+    closeQuietly("metadata sync", metadataSync);
     closeQuietly("replication", daemon == null ? null : () -> daemon.shutdown(DRAIN_TIMEOUT));
     closeQuietly("HTTP endpoint", server);
     closeQuietly("GC metrics", gcMetrics);

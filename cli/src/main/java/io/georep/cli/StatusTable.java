@@ -78,6 +78,13 @@ final class StatusTable {
     if (hasText(link.path("lastError"))) {
       lines.add("  error: " + oneLine(link.path("lastError").asText()));
     }
+    JsonNode metadata = link.path("metadataSync");
+    if (metadata.isObject()) {
+      lines.add(metadataLine(metadata));
+      if (hasText(metadata.path("lastError"))) {
+        lines.add("  metadata sync error: " + oneLine(metadata.path("lastError").asText()));
+      }
+    }
     JsonNode topics = link.path("topics");
     if (topics.isEmpty()) {
       lines.add("  no topics yet");
@@ -117,6 +124,36 @@ final class StatusTable {
       }
     }
     return lines;
+  }
+
+  /**
+   * {@code metadata sync continuous: DRIFT, last run 2026-…Z (850ms): applied 3, failed 0, pending
+   * 0, conflicts 2, only on target 1; next run 2026-…Z}.
+   */
+  private static String metadataLine(JsonNode sync) {
+    StringBuilder line =
+        new StringBuilder("  metadata sync ")
+            .append(sync.path("mode").asText())
+            .append(": ")
+            .append(sync.path("state").asText());
+    if (hasText(sync.path("lastRunAt"))) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              ", last run %s (%s): applied %,d, failed %,d, pending %,d, conflicts %,d,"
+                  + " only on target %,d",
+              sync.path("lastRunAt").asText(),
+              lag(sync.path("lastRunMillis").asLong()),
+              sync.path("applied").asLong(),
+              sync.path("failed").asLong(),
+              sync.path("pendingCreates").asLong(),
+              sync.path("conflicts").asLong(),
+              sync.path("onlyOnTarget").asLong()));
+    }
+    if (hasText(sync.path("nextRunAt"))) {
+      line.append("; next run ").append(sync.path("nextRunAt").asText());
+    }
+    return line.toString();
   }
 
   private static String count(long value) {

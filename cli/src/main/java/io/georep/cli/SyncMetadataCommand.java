@@ -16,12 +16,12 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -65,9 +65,10 @@ final class SyncMetadataCommand implements Callable<Integer> {
       paramLabel = "OBJECT",
       split = ",",
       description = {
-        "Overwrite these conflicts: 'all', an object's target name (sales/orders,",
-        "persistent://sales/orders/events), an aspect (retention, a role, a subscription),",
-        "or both (sales/orders#retention). Repeatable."
+        "Overwrite these conflicts: 'all'; an object's target name (sales/orders,",
+        "persistent://sales/orders/events, tenant:sales); an aspect everywhere",
+        "(policy:retention, grant:alice, subscription-grant:billing); or both",
+        "(sales/orders#policy:retention). Repeatable."
       })
   List<String> overwrite = new ArrayList<>();
 
@@ -90,7 +91,12 @@ final class SyncMetadataCommand implements Callable<Integer> {
   public Integer call() {
     GeorepConfig loaded = config.load();
     LinkConfig link = config.link(loaded, linkName, spec.commandLine());
-    PlanOptions options = new PlanOptions(Set.copyOf(overwrite), mirrorDeletes);
+    PlanOptions options;
+    try {
+      options = PlanOptions.of(overwrite, mirrorDeletes);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     SyncProgress progress = ConsoleProgress.forStandardError(spec.commandLine().getErr());
     try (MetadataSync sync = MetadataSync.open(loaded, link)) {

@@ -73,7 +73,19 @@ final class SampleStatus {
                     true,
                     List.of(),
                     Instant.parse("2026-11-25T14:04:55Z"),
-                    5_000)));
+                    5_000)),
+            new DaemonStatus.MetadataSyncStatus(
+                "continuous",
+                "DRIFT",
+                Instant.parse("2026-11-25T14:04:00Z"),
+                850,
+                3,
+                0,
+                0,
+                2,
+                1,
+                null,
+                Instant.parse("2026-11-25T14:05:00Z")));
     return new DaemonStatus(Instant.parse("2026-11-25T14:00:00Z"), ready, List.of(link));
   }
 }

@@ -41,7 +41,10 @@ class StatusCommandTest {
         .as(run::toString)
         .containsSubsequence(
             "daemon READY, started 2026-11-25T14:00:00Z",
-            "link east-to-west (east -> west): DEGRADED, 12,345 forwarded");
+            "link east-to-west (east -> west): DEGRADED, 12,345 forwarded",
+            "  metadata sync continuous: DRIFT, last run 2026-11-25T14:04:00Z (850ms): applied 3,"
+                + " failed 0, pending 0, conflicts 2, only on target 1; next run"
+                + " 2026-11-25T14:05:00Z");
     String header = row(lines, "TOPIC");
     String orders = row(lines, SampleStatus.ORDERS);
     String payments = row(lines, SampleStatus.PAYMENTS);

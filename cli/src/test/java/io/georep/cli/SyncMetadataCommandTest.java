@@ -13,6 +13,36 @@ class SyncMetadataCommandTest {
 
   @Test
   void anUnknownLinkIsAUsageErrorNamingTheLinksThereAre() throws Exception {
+    Path config = config();
+
+    CliRun run =
+        CliRun.execute("sync", "metadata", "--config", config.toString(), "--link", "nope");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("no link named 'nope'").contains("east-to-west");
+  }
+
+  @Test
+  void anUntypedOverwriteIsAUsageErrorNamingTheTypedForms() throws Exception {
+    Path config = config();
+
+    CliRun run =
+        CliRun.execute(
+            "sync",
+            "metadata",
+            "--config",
+            config.toString(),
+            "--link",
+            "east-to-west",
+            "--overwrite",
+            "retention");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("invalid --overwrite 'retention'").contains("policy:retention");
+  }
+
+  /** One link between clusters nobody listens on: the command must fail before it calls them. */
+  private Path config() throws Exception {
     Path config = dir.resolve("georep.yaml");
     Files.writeString(
         config,
@@ -25,12 +55,7 @@ class SyncMetadataCommandTest {
             "links:",
             "  - { name: east-to-west, source: east, target: west, scope: { cluster: true } }",
             ""));
-
-    CliRun run =
-        CliRun.execute("sync", "metadata", "--config", config.toString(), "--link", "nope");
-
-    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).contains("no link named 'nope'").contains("east-to-west");
+    return config;
   }
 
   @Test

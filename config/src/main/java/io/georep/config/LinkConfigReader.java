@@ -26,6 +26,7 @@ final class LinkConfigReader {
           "deduplication",
           "createTargetTopics",
           "metadataSync",
+          "metadataSyncInterval",
           "discoveryInterval",
           "subscriptionSync",
           "limits");
@@ -179,7 +180,11 @@ final class LinkConfigReader {
             .orElse(defaults.subscriptionSyncInterval()),
         subscriptionSync
             .map(sync -> sync.optional("enabled").flatMap(NodeReader::bool).orElse(true))
-            .orElse(defaults.subscriptionSync()));
+            .orElse(defaults.subscriptionSync()),
+        fields
+            .optional("metadataSyncInterval")
+            .flatMap(LinkConfigReader::interval)
+            .orElse(defaults.metadataSyncInterval()));
   }
 
   private static Optional<NodeReader> limit(Optional<Fields> limits, String key) {

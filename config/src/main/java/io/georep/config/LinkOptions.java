@@ -22,6 +22,8 @@ import java.util.Objects;
  *     (default 10s)
  * @param subscriptionSync whether the daemon translates subscriptions to the target; on when the
  *     link has a {@code subscriptionSync} section (unless it says {@code enabled: false})
+ * @param metadataSyncInterval with {@code metadataSync: continuous}, how long after one metadata
+ *     sync ends the next one starts (default 1m)
  */
 public record LinkOptions(
     Duration discoveryInterval,
@@ -35,11 +37,13 @@ public record LinkOptions(
     boolean createTargetTopics,
     MetadataSyncMode metadataSync,
     Duration subscriptionSyncInterval,
-    boolean subscriptionSync) {
+    boolean subscriptionSync,
+    Duration metadataSyncInterval) {
 
   public LinkOptions {
     requirePositive(discoveryInterval, "discoveryInterval");
     requirePositive(subscriptionSyncInterval, "subscriptionSyncInterval");
+    requirePositive(metadataSyncInterval, "metadataSyncInterval");
     Objects.requireNonNull(metadataSync, "metadataSync");
     if (inFlightMessages < 1
         || inFlightBytes < 1
@@ -66,7 +70,8 @@ public record LinkOptions(
         true,
         MetadataSyncMode.OFF,
         Duration.ofSeconds(10),
-        false);
+        false,
+        Duration.ofMinutes(1));
   }
 
   private static void requirePositive(Duration duration, String name) {

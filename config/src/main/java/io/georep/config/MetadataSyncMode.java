@@ -9,6 +9,9 @@ public enum MetadataSyncMode {
   OFF,
   /** Once, when the link starts. */
   ONCE,
-  /** When the link starts and again at each discovery. */
+  /**
+   * When the link starts and again every {@link LinkOptions#metadataSyncInterval()}: creates and
+   * non-conflicting updates only, never overwrites or deletes.
+   */
   CONTINUOUS
 }

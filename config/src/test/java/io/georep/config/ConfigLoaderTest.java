@@ -61,6 +61,7 @@ class ConfigLoaderTest {
             deduplication: enable
             createTargetTopics: false
             metadataSync: continuous
+            metadataSyncInterval: 5m
             discoveryInterval: 500ms
             subscriptionSync: { interval: 1m }
             limits: { inFlightMessages: 100, inFlightBytes: 1GiB, partitionInFlightMessages: 50, partitionInFlightBytes: 1MiB, messagesPerSecond: 2000, bytesPerSecond: 10MiB }
@@ -126,7 +127,8 @@ class ConfigLoaderTest {
                 false,
                 MetadataSyncMode.CONTINUOUS,
                 Duration.ofMinutes(1),
-                true));
+                true,
+                Duration.ofMinutes(5)));
 
     LinkConfig northToSouth = config.link("north-to-south").orElseThrow();
     assertThat(northToSouth.scope().topics())
@@ -177,6 +179,7 @@ class ConfigLoaderTest {
     assertThat(options.metadataSync()).isEqualTo(MetadataSyncMode.OFF);
     assertThat(options.subscriptionSyncInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(options.subscriptionSync()).as("off unless the link has a section").isFalse();
+    assertThat(options.metadataSyncInterval()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test

@@ -187,7 +187,7 @@ class ConfigValidationTest {
         .containsExactly(
             "links[0].retention (line 9): unknown key (valid keys: name, source, target, scope,"
                 + " mapping, startAt, deduplication, createTargetTopics, metadataSync,"
-                + " discoveryInterval, subscriptionSync, limits)",
+                + " metadataSyncInterval, discoveryInterval, subscriptionSync, limits)",
             "links[0].start-at (line 10): unknown key; did you mean 'startAt'?");
   }
 
@@ -348,6 +348,7 @@ class ConfigValidationTest {
                         scope: { cluster: true }
                         deduplication: on
                         metadataSync: always
+                        metadataSyncInterval: 0s
                         subscriptionSync: { interval: 0s, enabled: yes please }
                         limits: { inFlightBytes: 0, messagesPerSecond: -5, bytesPerSecond: -1KiB }
                     """))
@@ -357,13 +358,14 @@ class ConfigValidationTest {
             "links[0].deduplication (line 9): must be one of enable, leave, found 'on'",
             "links[0].metadataSync (line 10): must be one of off, once, continuous, found"
                 + " 'always'",
-            "links[0].subscriptionSync.interval (line 11): must be positive, found '0s'",
-            "links[0].subscriptionSync.enabled (line 11): must be true or false, found 'yes please'",
-            "links[0].limits.inFlightBytes (line 12): must be between 1 and 9223372036854775807,"
+            "links[0].metadataSyncInterval (line 11): must be positive, found '0s'",
+            "links[0].subscriptionSync.interval (line 12): must be positive, found '0s'",
+            "links[0].subscriptionSync.enabled (line 12): must be true or false, found 'yes please'",
+            "links[0].limits.inFlightBytes (line 13): must be between 1 and 9223372036854775807,"
                 + " found '0'",
-            "links[0].limits.messagesPerSecond (line 12): must not be negative (0 means"
+            "links[0].limits.messagesPerSecond (line 13): must not be negative (0 means"
                 + " unlimited), found '-5'",
-            "links[0].limits.bytesPerSecond (line 12): must not be negative (0 means unlimited),"
+            "links[0].limits.bytesPerSecond (line 13): must not be negative (0 means unlimited),"
                 + " found '-1KiB'");
   }
 

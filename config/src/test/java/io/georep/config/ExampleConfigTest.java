@@ -31,7 +31,9 @@ class ExampleConfigTest {
         .containsExactly("east-to-west", "west-to-east");
     LinkConfig eastToWest = config.link("east-to-west").orElseThrow();
     assertThat(eastToWest.options().enableTargetDeduplication()).isTrue();
-    assertThat(eastToWest.options().metadataSync()).isEqualTo(MetadataSyncMode.ONCE);
+    assertThat(eastToWest.options().metadataSync()).isEqualTo(MetadataSyncMode.CONTINUOUS);
+    assertThat(eastToWest.options().metadataSyncInterval())
+        .isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(eastToWest.options().inFlightBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(eastToWest.mapping().mapTopic("persistent://sales/orders/orders-eu-partition-2"))
         .isEqualTo("persistent://sales/orders-replica/orders-eu-partition-2");

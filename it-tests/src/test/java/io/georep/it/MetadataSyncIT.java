@@ -5,13 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.georep.cli.DaemonRunner;
 import io.georep.cli.ExitCodes;
 import io.georep.cli.Georep;
+import io.georep.cli.HostPort;
+import io.georep.config.ConfigLoader;
+import io.georep.replicator.DaemonStatus;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +31,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.policies.data.AuthAction;
 import org.apache.pulsar.common.policies.data.AutoTopicCreationOverride;
 import org.apache.pulsar.common.policies.data.Policies;
@@ -36,10 +48,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code georep sync metadata} between a plain source and a target with token authentication and
- * authorization: the plan, the apply, every object and policy equal afterwards, a second apply that
- * does nothing, a conflicting target policy reported and kept until {@code --overwrite} names it,
- * and a refusal that names the role, the cluster and the permission.
+ * Metadata sync between a plain source and a target with token authentication and authorization.
+ * {@code georep sync metadata}: the plan, the apply, every object and policy equal afterwards, a
+ * second apply that does nothing, a conflicting target policy reported and kept until {@code
+ * --overwrite} names it, a refusal that names the role, the cluster and the permission; {@code
+ * --mirror-deletes} deleting what only the target has but not a topic a running link writes to;
+ * {@code --overwrite} replacing a schema history and removing policies the source does not set, a
+ * typed selector leaving a role of the same name alone. The daemon's continuous sync: what appears
+ * on the source appears on the target, conflicts stay and show in metrics and status, and a sync
+ * the target refuses does not stop replication. Each test uses tenants of its own.
  */
 class MetadataSyncIT {
   @RegisterExtension
@@ -305,7 +322,7 @@ class MetadataSyncIT {
               "east-to-west",
               "--apply",
               "--overwrite",
-              "shop/orders#retention");
+              "shop/orders#policy:retention");
       assertThat(overwrite.exitCode).as(overwrite.toString()).isEqualTo(ExitCodes.OK);
       assertThat(overwrite.out).contains("Applied 1, skipped 0, failed 0.");
       assertThat(west.namespaces().getRetention("shop/orders")).isEqualTo(RETENTION);
@@ -326,6 +343,361 @@ class MetadataSyncIT {
         .contains("role 'intruder'")
         .contains("it needs ")
         .doesNotContain(intruder);
+  }
+
+  @Test
+  void mirrorDeletesRemoveWhatOnlyTheTargetHasButNeverATopicARunningLinkWritesTo()
+      throws Exception {
+    String kept = "persistent://mirror/ns/kept";
+    String stale = "persistent://mirror/ns/stale";
+    String fed = "persistent://mirror/ns/fed";
+    try (PulsarAdmin east = clusters.get("east").newAdmin()) {
+      east.tenants()
+          .createTenant(
+              "mirror",
+              TenantInfo.builder().adminRoles(Set.of()).allowedClusters(Set.of("east")).build());
+      east.namespaces().createNamespace("mirror/ns");
+      east.namespaces().createNamespace("mirror/feed");
+      east.namespaces()
+          .grantPermissionOnNamespace("mirror/ns", "alice", Set.of(AuthAction.consume));
+      east.namespaces().grantPermissionOnSubscription("mirror/ns", "readers", Set.of("alice"));
+      east.topics().createNonPartitionedTopic(kept);
+      east.topics().createSubscription(kept, "readers", MessageId.earliest);
+      east.topics().createNonPartitionedTopic("persistent://mirror/feed/fed");
+    }
+    // "mirror" syncs mirror/ns; "feeder" replicates mirror/feed into the same target namespace.
+    Path config =
+        config(
+            superToken(),
+            link("mirror", "{ namespaces: [mirror/ns] }")
+                + link(
+                    "feeder",
+                    "{ namespaces: [mirror/feed] }",
+                    "mapping: { namespaces: { \"mirror/feed\": \"mirror/ns\" } }"));
+    Run created = sync(config, "mirror", "--apply");
+    assertThat(created.exitCode).as(created.toString()).isEqualTo(ExitCodes.OK);
+
+    try (PulsarAdmin west = clusters.get("west").newAdmin()) {
+      assertThat(west.namespaces().getPermissionOnSubscription("mirror/ns"))
+          .isEqualTo(Map.of("readers", Set.of("alice")));
+      // What only the target has: a topic, a subscription, grants, a subscription permission.
+      west.topics().createPartitionedTopic(stale, 2);
+      west.topics().createSubscription(kept, "old", MessageId.earliest);
+      west.namespaces()
+          .grantPermissionOnNamespace("mirror/ns", "mallory", Set.of(AuthAction.produce));
+      west.topics().grantPermission(kept, "mallory", Set.of(AuthAction.consume));
+      west.namespaces().grantPermissionOnSubscription("mirror/ns", "old", Set.of("mallory"));
+      west.namespaces().grantPermissionOnSubscription("mirror/ns", "readers", Set.of("mallory"));
+
+      try (DaemonRunner runner =
+          DaemonRunner.start(ConfigLoader.load(config), new HostPort("127.0.0.1", 0))) {
+        await("feeder's producer connected to " + fed)
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    west.topics().getList("mirror/ns").contains(fed)
+                        && west.topics().getStats(fed).getPublishers().stream()
+                            .anyMatch(p -> p.getProducerName().startsWith("georep-feeder-")));
+
+        Run planned = sync(config, "mirror", "--output", "json");
+        assertThat(lines(JSON.readTree(planned.out).get("items")))
+            .as(planned.toString())
+            .containsExactlyInAnyOrder(
+                "ONLY_ON_TARGET NAMESPACE_GRANT mirror/ns mallory",
+                "ONLY_ON_TARGET SUBSCRIPTION_GRANT mirror/ns old",
+                "CONFLICT SUBSCRIPTION_GRANT mirror/ns readers",
+                "ONLY_ON_TARGET TOPIC_GRANT " + kept + " mallory",
+                "ONLY_ON_TARGET SUBSCRIPTION " + kept + " old",
+                "ONLY_ON_TARGET TOPIC " + fed + " ",
+                "ONLY_ON_TARGET TOPIC " + stale + " ");
+
+        Run mirrored =
+            sync(
+                config,
+                "mirror",
+                "--apply",
+                "--mirror-deletes",
+                "--overwrite",
+                "subscription-grant:readers",
+                "--output",
+                "json");
+
+        assertThat(mirrored.exitCode).as(mirrored.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(outcomes(mirrored))
+            .as(mirrored.toString())
+            .containsExactlyInAnyOrder(
+                "APPLIED ONLY_ON_TARGET NAMESPACE_GRANT mirror/ns mallory",
+                "APPLIED ONLY_ON_TARGET SUBSCRIPTION_GRANT mirror/ns old",
+                "APPLIED CONFLICT SUBSCRIPTION_GRANT mirror/ns readers",
+                "APPLIED ONLY_ON_TARGET TOPIC_GRANT " + kept + " mallory",
+                "APPLIED ONLY_ON_TARGET SUBSCRIPTION " + kept + " old",
+                "SKIPPED ONLY_ON_TARGET TOPIC " + fed + " ",
+                "APPLIED ONLY_ON_TARGET TOPIC " + stale + " ");
+        assertThat(JSON.readTree(mirrored.out).get("results").toString())
+            .contains("a running georep link writes to it (producer georep-feeder-east-");
+
+        assertThat(west.topics().getPartitionedTopicList("mirror/ns")).doesNotContain(stale);
+        assertThat(west.topics().getList("mirror/ns")).contains(kept, fed);
+        assertThat(west.topics().getSubscriptions(kept)).containsExactly("readers");
+        assertThat(west.namespaces().getPermissions("mirror/ns"))
+            .isEqualTo(Map.of("alice", Set.of(AuthAction.consume)));
+        assertThat(west.topics().getPermissions(kept)).doesNotContainKey("mallory");
+        assertThat(west.namespaces().getPermissionOnSubscription("mirror/ns"))
+            .isEqualTo(Map.of("readers", Set.of("alice")));
+      }
+    }
+  }
+
+  @Test
+  void overwriteReplacesASchemaHistoryAndRemovesPoliciesOnlyTheTargetSets() throws Exception {
+    String typed = "persistent://schemas/ns/typed";
+    RetentionPolicies eastRetention = new RetentionPolicies(60, 10);
+    try (PulsarAdmin east = clusters.get("east").newAdmin()) {
+      east.tenants()
+          .createTenant(
+              "schemas",
+              TenantInfo.builder().adminRoles(Set.of()).allowedClusters(Set.of("east")).build());
+      east.namespaces().createNamespace("schemas/ns");
+      east.namespaces().setRetention("schemas/ns", eastRetention);
+      east.namespaces()
+          .grantPermissionOnNamespace("schemas/ns", "retention", Set.of(AuthAction.consume));
+      east.topics().createNonPartitionedTopic(typed);
+      east.schemas().createSchema(typed, avro(ORDER_V1));
+      east.schemas().createSchema(typed, avro(ORDER_V2));
+    }
+    Path config = config(superToken(), link("schemas", "{ namespaces: [schemas/ns] }"));
+    Run created = sync(config, "schemas", "--apply");
+    assertThat(created.exitCode).as(created.toString()).isEqualTo(ExitCodes.OK);
+
+    String other =
+        "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
+    try (PulsarAdmin west = clusters.get("west").newAdmin()) {
+      // The target's own history, policies the source does not set, another retention, and a
+      // role named like the policy with other actions.
+      west.schemas().deleteSchema(typed);
+      west.schemas().createSchema(typed, avro(other));
+      west.namespaces().setNamespaceMessageTTL("schemas/ns", 30);
+      west.namespaces().setRetention("schemas/ns", new RetentionPolicies(5, 5));
+      west.namespaces()
+          .grantPermissionOnNamespace("schemas/ns", "retention", Set.of(AuthAction.produce));
+      west.topicPolicies().setMaxProducers(typed, 4);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Integer.valueOf(4).equals(west.topicPolicies().getMaxProducers(typed)));
+
+      Run planned = sync(config, "schemas", "--output", "json");
+      assertThat(lines(JSON.readTree(planned.out).get("items")))
+          .as(planned.toString())
+          .containsExactlyInAnyOrder(
+              "CONFLICT NAMESPACE_POLICY schemas/ns messageTtlSeconds",
+              "CONFLICT NAMESPACE_POLICY schemas/ns retention",
+              "CONFLICT NAMESPACE_GRANT schemas/ns retention",
+              "CONFLICT TOPIC_POLICY " + typed + " maxProducers",
+              "CONFLICT SCHEMA " + typed + " ");
+
+      Run overwritten =
+          sync(
+              config,
+              "schemas",
+              "--apply",
+              "--overwrite",
+              typed,
+              "--overwrite",
+              "schemas/ns#policy:messageTtlSeconds,policy:retention",
+              "--output",
+              "json");
+
+      assertThat(overwritten.exitCode).as(overwritten.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(outcomes(overwritten))
+          .as(overwritten.toString())
+          .containsExactlyInAnyOrder(
+              "APPLIED CONFLICT NAMESPACE_POLICY schemas/ns messageTtlSeconds",
+              "APPLIED CONFLICT NAMESPACE_POLICY schemas/ns retention",
+              "APPLIED CONFLICT TOPIC_POLICY " + typed + " maxProducers",
+              "APPLIED CONFLICT SCHEMA " + typed + " ");
+      assertThat(west.schemas().getAllSchemas(typed))
+          .extracting(info -> new String(info.getSchema(), StandardCharsets.UTF_8))
+          .containsExactly(ORDER_V1, ORDER_V2);
+      assertThat(west.namespaces().getNamespaceMessageTTL("schemas/ns")).isNull();
+      assertThat(west.namespaces().getRetention("schemas/ns")).isEqualTo(eastRetention);
+      // policy:retention left the role named retention alone
+      assertThat(west.namespaces().getPermissions("schemas/ns").get("retention"))
+          .containsExactly(AuthAction.produce);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(west.topicPolicies().getMaxProducers(typed)).isNull());
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Run after = sync(config, "schemas", "--output", "json");
+                assertThat(lines(JSON.readTree(after.out).get("items")))
+                    .as(after.toString())
+                    .containsExactly("CONFLICT NAMESPACE_GRANT schemas/ns retention");
+              });
+    }
+  }
+
+  @Test
+  void continuousSyncCreatesWhatAppearsOnTheSourceAndKeepsConflicts() throws Exception {
+    String first = "persistent://live/a/first";
+    String second = "persistent://live/a/second";
+    RetentionPolicies retention = new RetentionPolicies(120, 20);
+    try (PulsarAdmin east = clusters.get("east").newAdmin()) {
+      east.tenants()
+          .createTenant(
+              "live",
+              TenantInfo.builder().adminRoles(Set.of()).allowedClusters(Set.of("east")).build());
+      east.namespaces().createNamespace("live/a");
+      east.namespaces().setRetention("live/a", retention);
+      east.topics().createPartitionedTopic(first, 2);
+    }
+    Path config =
+        config(
+            superToken(),
+            link(
+                "live",
+                "{ namespaces: [live/a, live/b] }",
+                "metadataSync: continuous",
+                "metadataSyncInterval: 1s"));
+
+    try (PulsarAdmin east = clusters.get("east").newAdmin();
+        PulsarAdmin west = clusters.get("west").newAdmin();
+        DaemonRunner runner =
+            DaemonRunner.start(ConfigLoader.load(config), new HostPort("127.0.0.1", 0))) {
+      await("what the source had at start")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(west.namespaces().getRetention("live/a")).isEqualTo(retention);
+                assertThat(west.topics().getPartitionedTopicMetadata(first).partitions)
+                    .isEqualTo(2);
+              });
+
+      // After start: a namespace in scope, a topic with a subscription, a policy, a grant.
+      east.namespaces().createNamespace("live/b");
+      east.namespaces().setNamespaceMessageTTL("live/b", 120);
+      east.topics().createNonPartitionedTopic(second);
+      east.topics().createSubscription(second, "audit", MessageId.earliest);
+      east.namespaces().setMaxConsumersPerTopic("live/a", 9);
+      east.namespaces().grantPermissionOnNamespace("live/a", "bob", Set.of(AuthAction.consume));
+
+      await("what the source gained after start")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(west.namespaces().getNamespaces("live")).contains("live/b");
+                assertThat(west.namespaces().getNamespaceMessageTTL("live/b")).isEqualTo(120);
+                assertThat(west.topics().getSubscriptions(second)).containsExactly("audit");
+                assertThat(west.namespaces().getMaxConsumersPerTopic("live/a")).isEqualTo(9);
+                assertThat(west.namespaces().getPermissions("live/a"))
+                    .containsEntry("bob", Set.of(AuthAction.consume));
+              });
+      await("in sync")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "IN_SYNC".equals(linkStatus(runner, "live").metadataSync().state()));
+      assertThat(meter(runner, "georep.metadata.conflicts", "live")).isZero();
+
+      // The target changes a policy and gains a topic of its own: kept, and shown as drift.
+      RetentionPolicies westOwn = new RetentionPolicies(7, 7);
+      west.namespaces().setRetention("live/a", westOwn);
+      west.topics().createNonPartitionedTopic("persistent://live/a/west-only");
+      DaemonStatus.MetadataSyncStatus drift =
+          await("the conflict counted")
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> linkStatus(runner, "live").metadataSync(),
+                  s -> s.conflicts() == 1 && s.onlyOnTarget() == 1);
+      assertThat(drift.state()).isEqualTo("DRIFT");
+      assertThat(meter(runner, "georep.metadata.conflicts", "live")).isEqualTo(1);
+      assertThat(meter(runner, "georep.metadata.only.on.target", "live")).isEqualTo(1);
+      assertThat(runner.metrics()).contains("georep_metadata_conflicts{link=\"live\"} 1.0");
+      // One more run later, the target's values are still there.
+      await("another run")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> linkStatus(runner, "live").metadataSync().lastRunAt(),
+              at -> at.isAfter(drift.lastRunAt()));
+      assertThat(west.namespaces().getRetention("live/a")).isEqualTo(westOwn);
+      assertThat(west.topics().getList("live/a")).contains("persistent://live/a/west-only");
+      assertThat(meter(runner, "georep.metadata.conflicts", "live")).isEqualTo(1);
+      assertThat(failures(runner, "live")).isZero();
+      HttpResponse<String> status =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(runner.httpUri().resolve("/api/v1/status")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      JsonNode live = JSON.readTree(status.body()).get("links").get(0);
+      assertThat(live.get("metadataSync").get("mode").asText()).isEqualTo("continuous");
+      assertThat(live.get("metadataSync").get("conflicts").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aMetadataSyncTheTargetRefusesNeverStopsReplication() throws Exception {
+    String topic = "persistent://limited/ns/events";
+    try (PulsarAdmin east = clusters.get("east").newAdmin();
+        PulsarAdmin west = clusters.get("west").newAdmin()) {
+      for (PulsarAdmin admin : List.of(east, west)) {
+        admin
+            .tenants()
+            .createTenant(
+                "limited",
+                TenantInfo.builder()
+                    .adminRoles(Set.of())
+                    .allowedClusters(Set.copyOf(admin.clusters().getClusters()))
+                    .build());
+        admin.namespaces().createNamespace("limited/ns");
+        admin.topics().createNonPartitionedTopic(topic);
+      }
+      // The role may produce and consume, not administer: replication works, metadata sync not.
+      west.namespaces()
+          .grantPermissionOnNamespace(
+              "limited/ns", "writer", Set.of(AuthAction.produce, AuthAction.consume));
+    }
+    String writer = clusters.get("west").createToken("writer");
+    Path config =
+        config(
+            writer,
+            link(
+                "limited",
+                "{ namespaces: [limited/ns] }",
+                "createTargetTopics: false",
+                "metadataSync: continuous",
+                "metadataSyncInterval: 1s"));
+
+    try (PulsarClient eastClient = clusters.get("east").newClient();
+        PulsarClient westClient = clusters.get("west").newClient();
+        DaemonRunner runner =
+            DaemonRunner.start(ConfigLoader.load(config), new HostPort("127.0.0.1", 0));
+        Producer<byte[]> producer = eastClient.newProducer().topic(topic).create()) {
+      for (int i = 0; i < 20; i++) {
+        producer.send(("m" + i).getBytes(StandardCharsets.UTF_8));
+      }
+
+      await("two refused runs")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> failures(runner, "limited") >= 2);
+      DaemonStatus.MetadataSyncStatus refused = linkStatus(runner, "limited").metadataSync();
+      assertThat(refused.state()).isEqualTo("FAILED");
+      assertThat(refused.lastError())
+          .contains("cluster 'west'")
+          .contains("role 'writer'")
+          .contains("it needs ")
+          .doesNotContain(writer);
+      await("every message replicated meanwhile")
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(Topics.readAll(westClient, topic))
+                      .extracting(m -> new String(m.getData(), StandardCharsets.UTF_8))
+                      .containsExactlyElementsOf(
+                          java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList()));
+      assertThat(linkStatus(runner, "limited").state()).isEqualTo("RUNNING");
+    }
   }
 
   private static void assertSamePolicies(Policies source, Policies target, String namespace) {
@@ -381,31 +753,114 @@ class MetadataSyncIT {
         .build();
   }
 
-  /** east without auth; west with a token read from a file. */
+  /** east without auth; west with a token read from a file; the link east-to-west. */
   private static Path config(String westToken) throws Exception {
+    return config(
+        westToken,
+        String.join(
+            "\n",
+            "  - name: east-to-west",
+            "    source: east",
+            "    target: west",
+            "    scope: { namespaces: [shop/orders, hr/people] }",
+            ""));
+  }
+
+  /** east without auth; west with a token read from a file; these links; a state dir of its own. */
+  private static Path config(String westToken, String links) throws Exception {
     PulsarCluster east = clusters.get("east");
     PulsarCluster west = clusters.get("west");
     Path tokenFile = Files.createTempFile(dir, "west", ".token");
     Files.writeString(tokenFile, westToken);
     String yaml =
         String.join(
-            "\n",
-            "clusters:",
-            "  east: { serviceUrl: " + east.serviceUrl() + ", adminUrl: " + east.adminUrl() + " }",
-            "  west:",
-            "    serviceUrl: " + west.serviceUrl(),
-            "    adminUrl: " + west.adminUrl(),
-            "    auth: { token: \"file:" + tokenFile + "\" }",
-            "state: { dir: " + dir.resolve("state") + " }",
-            "links:",
-            "  - name: east-to-west",
-            "    source: east",
-            "    target: west",
-            "    scope: { namespaces: [shop/orders, hr/people] }",
-            "");
+                "\n",
+                "clusters:",
+                "  east: { serviceUrl: "
+                    + east.serviceUrl()
+                    + ", adminUrl: "
+                    + east.adminUrl()
+                    + " }",
+                "  west:",
+                "    serviceUrl: " + west.serviceUrl(),
+                "    adminUrl: " + west.adminUrl(),
+                "    auth: { token: \"file:" + tokenFile + "\" }",
+                "state: { dir: " + Files.createTempDirectory(dir, "state") + " }",
+                "links:",
+                "")
+            + links;
     Path file = Files.createTempFile(dir, "georep", ".yaml");
     Files.writeString(file, yaml);
     return file;
+  }
+
+  /** A link from east to west; {@code extra} lines are indented like its keys. */
+  private static String link(String name, String scope, String... extra) {
+    StringBuilder yaml =
+        new StringBuilder()
+            .append("  - name: ")
+            .append(name)
+            .append("\n    source: east\n    target: west\n    scope: ")
+            .append(scope)
+            .append("\n    discoveryInterval: 1s\n");
+    for (String line : extra) {
+      yaml.append("    ").append(line).append('\n');
+    }
+    return yaml.toString();
+  }
+
+  private static String superToken() {
+    return clusters.get("west").superUserToken().orElseThrow();
+  }
+
+  private static Run sync(Path config, String link, String... options) {
+    List<String> args =
+        new ArrayList<>(List.of("sync", "metadata", "--config", config.toString(), "--link", link));
+    args.addAll(List.of(options));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** The results of a JSON apply, as {@code OUTCOME ACTION KIND object aspect}. */
+  private static List<String> outcomes(Run applied) throws Exception {
+    List<String> lines = new ArrayList<>();
+    JSON.readTree(applied.out)
+        .get("results")
+        .forEach(
+            r ->
+                lines.add(
+                    r.get("outcome").asText()
+                        + " "
+                        + r.get("action").asText()
+                        + " "
+                        + r.get("kind").asText()
+                        + " "
+                        + r.get("object").asText()
+                        + " "
+                        + r.get("aspect").asText()));
+    return lines;
+  }
+
+  private static double meter(DaemonRunner runner, String name, String link) {
+    Gauge gauge = runner.registry().find(name).tag("link", link).gauge();
+    return gauge == null ? -1 : gauge.value();
+  }
+
+  private static double failures(DaemonRunner runner, String link) {
+    Counter counter =
+        runner
+            .registry()
+            .find("georep.metadata.sync.failures")
+            .tag("link", link)
+            .tag("kind", "run")
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static DaemonStatus.LinkStatus linkStatus(DaemonRunner runner, String link) {
+    return runner.status().links().stream()
+        .filter(l -> l.name().equals(link))
+        .findFirst()
+        .orElseThrow();
   }
 
   private record Run(String[] args, int exitCode, String out, String err) {

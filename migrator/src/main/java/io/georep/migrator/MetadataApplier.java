@@ -8,6 +8,7 @@ import io.georep.migrator.SyncOperation.CreateTopic;
 import io.georep.migrator.SyncOperation.DeleteSubscription;
 import io.georep.migrator.SyncOperation.DeleteTopic;
 import io.georep.migrator.SyncOperation.GrantOnNamespace;
+import io.georep.migrator.SyncOperation.GrantOnSubscription;
 import io.georep.migrator.SyncOperation.GrantOnTopic;
 import io.georep.migrator.SyncOperation.GrowPartitions;
 import io.georep.migrator.SyncOperation.Impossible;
@@ -15,16 +16,19 @@ import io.georep.migrator.SyncOperation.RemoveNamespacePolicy;
 import io.georep.migrator.SyncOperation.RemoveTopicPolicy;
 import io.georep.migrator.SyncOperation.ReplaceSchemas;
 import io.georep.migrator.SyncOperation.RevokeOnNamespace;
+import io.georep.migrator.SyncOperation.RevokeOnSubscription;
 import io.georep.migrator.SyncOperation.RevokeOnTopic;
 import io.georep.migrator.SyncOperation.SetNamespacePolicy;
 import io.georep.migrator.SyncOperation.SetTopicPolicy;
 import io.georep.migrator.SyncOperation.UpdateTenant;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
@@ -35,50 +39,111 @@ import org.apache.pulsar.common.schema.SchemaInfo;
 import org.apache.pulsar.common.schema.SchemaType;
 
 /**
- * Carries out the items of a plan that will apply, in plan order, through the target's admin API.
- * Every call is idempotent: an object that already exists counts as created, so a second run after
- * a partial one finishes the job. A refusal for lack of permission stops the run (every later call
- * would be refused too); other failures are reported per item and the run goes on.
+ * Carries out the items of a plan that will apply through the target's admin API, many at once but
+ * in the order {@link ApplySchedule} requires (tenants before namespaces before their settings
+ * before topics before theirs; deletions last; one record changed by one request at a time). Every
+ * call is idempotent: an object that already exists counts as created, so a second run after a
+ * partial one finishes the job. A refusal for lack of permission stops the run (every later call
+ * would be refused too): nothing more starts, and once what runs has ended the refusal is thrown.
+ * Other failures are reported per item and the run goes on.
  */
 final class MetadataApplier {
   private final PulsarAdmin admin;
   private final ClusterCalls calls;
+  private final int parallelism;
 
-  MetadataApplier(PulsarAdmin admin, ClusterCalls calls) {
+  /**
+   * @param parallelism how many groups of operations run at once
+   */
+  MetadataApplier(PulsarAdmin admin, ClusterCalls calls, int parallelism) {
     this.admin = admin;
     this.calls = calls;
+    this.parallelism = parallelism;
   }
 
   /**
+   * @return one result per item that will apply, in plan order
    * @throws MetadataSyncException when the target refuses georep's role
    */
   List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
     List<PlanItem> items = plan.toApply();
-    List<ApplyResult> results = new ArrayList<>(items.size());
+    ApplyResult[] results = new ApplyResult[items.size()];
+    AtomicReference<MetadataSyncException> denied = new AtomicReference<>();
     progress.started("apply", items.size());
-    for (PlanItem item : items) {
-      results.add(applyOne(item));
-      progress.advanced("apply", item.action() + " " + item.what() + " " + item.object());
+    for (List<ApplySchedule.Group> stage :
+        ApplySchedule.of(items.stream().map(PlanItem::operation).toList())) {
+      Futures.await(
+          Bounded.map(
+              stage,
+              parallelism,
+              group -> applyInTurn(group.items(), items, results, denied, progress)));
+      if (denied.get() != null) {
+        throw denied.get();
+      }
     }
     progress.finished("apply");
-    return results;
+    return List.of(results);
   }
 
-  private ApplyResult applyOne(PlanItem item) {
-    try {
-      String skipped = run(item.operation()).join();
-      return skipped == null
-          ? new ApplyResult(item, ApplyResult.Outcome.APPLIED, "")
-          : new ApplyResult(item, ApplyResult.Outcome.SKIPPED, skipped);
-    } catch (RuntimeException e) {
-      Throwable cause = ClusterCalls.unwrap(e);
-      MetadataSyncException failure =
-          calls.failure(describe(item), permissionFor(item.operation()), cause);
-      if (failure.reason() == MetadataSyncException.Reason.ACCESS_DENIED) {
-        throw failure;
-      }
-      return new ApplyResult(item, ApplyResult.Outcome.FAILED, failure.getMessage());
+  /** Applies these items one after another; stops early once the target refused georep. */
+  private CompletableFuture<Void> applyInTurn(
+      List<Integer> indexes,
+      List<PlanItem> items,
+      ApplyResult[] results,
+      AtomicReference<MetadataSyncException> denied,
+      SyncProgress progress) {
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (int index : indexes) {
+      PlanItem item = items.get(index);
+      chain =
+          chain.thenCompose(
+              v -> {
+                if (denied.get() != null) {
+                  return CompletableFuture.completedFuture(null);
+                }
+                return applyOne(item)
+                    .thenAccept(
+                        result -> {
+                          results[index] = result;
+                          progress.advanced(
+                              "apply", item.action() + " " + item.what() + " " + item.object());
+                        })
+                    .exceptionally(
+                        error -> {
+                          if (ClusterCalls.unwrap(error) instanceof MetadataSyncException refused) {
+                            denied.compareAndSet(null, refused);
+                            return null;
+                          }
+                          throw new CompletionException(error);
+                        });
+              });
     }
+    return chain;
+  }
+
+  /** The item's result; fails with a {@link MetadataSyncException} when access is denied. */
+  private CompletableFuture<ApplyResult> applyOne(PlanItem item) {
+    CompletableFuture<String> started;
+    try {
+      started = run(item.operation());
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return started.handle(
+        (skipped, error) -> {
+          if (error == null) {
+            return skipped == null
+                ? new ApplyResult(item, ApplyResult.Outcome.APPLIED, "")
+                : new ApplyResult(item, ApplyResult.Outcome.SKIPPED, skipped);
+          }
+          MetadataSyncException failure =
+              calls.failure(
+                  describe(item), permissionFor(item.operation()), ClusterCalls.unwrap(error));
+          if (failure.reason() == MetadataSyncException.Reason.ACCESS_DENIED) {
+            throw failure;
+          }
+          return new ApplyResult(item, ApplyResult.Outcome.FAILED, failure.getMessage());
+        });
   }
 
   /** Runs one operation; answers null when done, or why it was skipped. */
@@ -123,6 +188,19 @@ final class MetadataApplier {
     if (operation instanceof RevokeOnNamespace revoke) {
       return done(
           admin.namespaces().revokePermissionsOnNamespaceAsync(revoke.namespace(), revoke.role()));
+    }
+    if (operation instanceof GrantOnSubscription grant) {
+      CompletableFuture<Void> granted =
+          admin
+              .namespaces()
+              .grantPermissionOnSubscriptionAsync(
+                  grant.namespace(), grant.subscription(), grant.roles());
+      return done(
+          granted.thenCompose(
+              v -> revokeOnSubscription(grant.namespace(), grant.subscription(), grant.revoke())));
+    }
+    if (operation instanceof RevokeOnSubscription revoke) {
+      return done(revokeOnSubscription(revoke.namespace(), revoke.subscription(), revoke.roles()));
     }
     if (operation instanceof CreateTopic create) {
       return done(
@@ -176,6 +254,20 @@ final class MetadataApplier {
       return deleteTopic(delete);
     }
     throw new IllegalStateException("no handler for " + operation);
+  }
+
+  private CompletableFuture<Void> revokeOnSubscription(
+      String namespace, String subscription, Set<String> roles) {
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (String role : new TreeSet<>(roles)) {
+      chain =
+          chain.thenCompose(
+              v ->
+                  admin
+                      .namespaces()
+                      .revokePermissionOnSubscriptionAsync(namespace, subscription, role));
+    }
+    return chain;
   }
 
   private CompletableFuture<String> growPartitions(GrowPartitions grow) {
@@ -271,7 +363,7 @@ final class MetadataApplier {
           if (ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException) {
             return null;
           }
-          throw new java.util.concurrent.CompletionException(ClusterCalls.unwrap(error));
+          throw new CompletionException(ClusterCalls.unwrap(error));
         });
   }
 
@@ -308,6 +400,12 @@ final class MetadataApplier {
       return tenantAdmin(g.namespace());
     }
     if (operation instanceof RevokeOnNamespace r) {
+      return tenantAdmin(r.namespace());
+    }
+    if (operation instanceof GrantOnSubscription g) {
+      return tenantAdmin(g.namespace());
+    }
+    if (operation instanceof RevokeOnSubscription r) {
       return tenantAdmin(r.namespace());
     }
     if (operation instanceof CreateTopic c) {

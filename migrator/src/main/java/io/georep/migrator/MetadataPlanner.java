@@ -3,7 +3,6 @@ package io.georep.migrator;
 import io.georep.config.MappingConfig;
 import io.georep.config.ScopeConfig;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,8 @@ import java.util.TreeSet;
  * compared.
  *
  * <p>When several source namespaces or topics map to one target name, the first (in name order)
- * decides; the others add nothing.
+ * decides; each other one that differs from it is a {@link ObjectKind#MAPPING} conflict that
+ * nothing applies. The subscriptions of all of them are created (and none deleted).
  */
 public final class MetadataPlanner {
   static final String GEOREP_PREFIX = "georep-";
@@ -57,25 +57,51 @@ public final class MetadataPlanner {
     List<MetadataSnapshot.Namespace> namespaces =
         source.namespaces().values().stream().filter(ns -> inScope(ns.name())).toList();
     planTenants(namespaces, source, target, items);
-    Set<String> plannedNamespaces = new HashSet<>();
+    Map<String, List<MetadataSnapshot.Namespace>> namespacesByTarget = new LinkedHashMap<>();
     for (MetadataSnapshot.Namespace namespace : namespaces) {
-      String targetNamespace = mapping.mapNamespace(namespace.name());
-      if (plannedNamespaces.add(targetNamespace)) {
-        planNamespace(namespace, targetNamespace, target.namespaces().get(targetNamespace), items);
-      }
+      namespacesByTarget
+          .computeIfAbsent(mapping.mapNamespace(namespace.name()), n -> new ArrayList<>())
+          .add(namespace);
     }
-    Set<String> plannedTopics = new HashSet<>();
-    List<PlanItem> deletions = new ArrayList<>();
+    namespacesByTarget.forEach(
+        (targetNamespace, sources) -> {
+          MetadataSnapshot.Namespace first = sources.get(0);
+          planNamespace(first, targetNamespace, target.namespaces().get(targetNamespace), items);
+          for (MetadataSnapshot.Namespace other : sources.subList(1, sources.size())) {
+            planMappedTogether(
+                    targetNamespace, first.name(), other.name(), namespaceDifferences(first, other))
+                .ifPresent(items::add);
+          }
+        });
+    Map<String, List<MetadataSnapshot.Topic>> topicsByTarget = new LinkedHashMap<>();
     for (MetadataSnapshot.Topic topic : source.topics().values()) {
-      if (!inScope(topic)) {
-        continue;
-      }
-      String targetTopic = mapping.mapTopic(topic.name());
-      if (plannedTopics.add(targetTopic)) {
-        planTopic(topic, targetTopic, target.topics().get(targetTopic), items, deletions);
+      if (inScope(topic)) {
+        topicsByTarget
+            .computeIfAbsent(mapping.mapTopic(topic.name()), t -> new ArrayList<>())
+            .add(topic);
       }
     }
-    planTopicsOnlyOnTarget(namespaces, source, target, plannedTopics, deletions);
+    List<PlanItem> deletions = new ArrayList<>();
+    topicsByTarget.forEach(
+        (targetTopic, sources) -> {
+          MetadataSnapshot.Topic first = sources.get(0);
+          // Subscriptions of every merged topic are wanted; the first decides the rest.
+          Set<String> subscriptions = new TreeSet<>();
+          sources.forEach(t -> subscriptions.addAll(t.subscriptions()));
+          planTopic(
+              first,
+              subscriptions,
+              targetTopic,
+              target.topics().get(targetTopic),
+              items,
+              deletions);
+          for (MetadataSnapshot.Topic other : sources.subList(1, sources.size())) {
+            planMappedTogether(
+                    targetTopic, first.name(), other.name(), topicDifferences(first, other))
+                .ifPresent(items::add);
+          }
+        });
+    planTopicsOnlyOnTarget(namespaces, source, target, topicsByTarget.keySet(), deletions);
     items.addAll(deletions);
     return new MetadataPlan(
         link, sourceName, targetName, items.stream().map(this::decide).toList());
@@ -173,10 +199,142 @@ public final class MetadataPlanner {
         (role, actions) -> new SyncOperation.GrantOnNamespace(name, role, actions),
         role -> new SyncOperation.RevokeOnNamespace(name, role),
         items);
+    planSubscriptionPermissions(
+        name,
+        existing == null,
+        source.subscriptionPermissions(),
+        existing == null ? Map.of() : existing.subscriptionPermissions(),
+        items);
   }
 
+  /** The roles allowed on each subscription name: kept per namespace by Pulsar. */
+  private void planSubscriptionPermissions(
+      String namespace,
+      boolean created,
+      Map<String, Set<String>> wanted,
+      Map<String, Set<String>> existing,
+      List<PlanItem> items) {
+    Set<String> subscriptions = new TreeSet<>(wanted.keySet());
+    subscriptions.addAll(existing.keySet());
+    subscriptions.removeIf(s -> s.startsWith(GEOREP_PREFIX));
+    for (String subscription : subscriptions) {
+      Set<String> want = wanted.get(subscription);
+      Set<String> have = existing.get(subscription);
+      if (Objects.equals(want, have)) {
+        continue;
+      }
+      if (have == null) {
+        items.add(
+            item(
+                created ? SyncAction.CREATE : SyncAction.UPDATE,
+                ObjectKind.SUBSCRIPTION_GRANT,
+                namespace,
+                subscription,
+                want.toString(),
+                NONE,
+                new SyncOperation.GrantOnSubscription(namespace, subscription, want, Set.of())));
+      } else if (want == null) {
+        items.add(
+            item(
+                SyncAction.ONLY_ON_TARGET,
+                ObjectKind.SUBSCRIPTION_GRANT,
+                namespace,
+                subscription,
+                NONE,
+                have.toString(),
+                new SyncOperation.RevokeOnSubscription(namespace, subscription, have)));
+      } else {
+        Set<String> extra = new TreeSet<>(have);
+        extra.removeAll(want);
+        items.add(
+            item(
+                SyncAction.CONFLICT,
+                ObjectKind.SUBSCRIPTION_GRANT,
+                namespace,
+                subscription,
+                want.toString(),
+                have.toString(),
+                new SyncOperation.GrantOnSubscription(namespace, subscription, want, extra)));
+      }
+    }
+  }
+
+  /**
+   * A conflict that nothing applies when a second source object, mapped to the same target name as
+   * the first, differs from it; nothing when they agree.
+   */
+  private static java.util.Optional<PlanItem> planMappedTogether(
+      String targetName, String first, String other, List<String> differences) {
+    if (differences.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String what = String.join(", ", differences);
+    return java.util.Optional.of(
+        item(
+            SyncAction.CONFLICT,
+            ObjectKind.MAPPING,
+            targetName,
+            other,
+            other + " differs in " + what,
+            "as " + first,
+            new SyncOperation.Impossible(
+                first
+                    + " and "
+                    + other
+                    + " both map to "
+                    + targetName
+                    + " and differ in "
+                    + what
+                    + "; "
+                    + first
+                    + " (first by name) decides. Give them the same settings or map them apart")));
+  }
+
+  private static List<String> namespaceDifferences(
+      MetadataSnapshot.Namespace first, MetadataSnapshot.Namespace other) {
+    List<String> differences = new ArrayList<>();
+    differences.addAll(differingKeys("policy", first.policies(), other.policies()));
+    differences.addAll(differingKeys("grant", first.permissions(), other.permissions()));
+    differences.addAll(
+        differingKeys(
+            "subscription grant",
+            first.subscriptionPermissions(),
+            other.subscriptionPermissions()));
+    return differences;
+  }
+
+  private static List<String> topicDifferences(
+      MetadataSnapshot.Topic first, MetadataSnapshot.Topic other) {
+    List<String> differences = new ArrayList<>();
+    if (first.partitions() != other.partitions()) {
+      differences.add(
+          "partitions (" + shape(first.partitions()) + ", " + shape(other.partitions()) + ")");
+    }
+    differences.addAll(differingKeys("policy", first.policies(), other.policies()));
+    differences.addAll(differingKeys("grant", first.permissions(), other.permissions()));
+    if (!first.schemas().equals(other.schemas())) {
+      differences.add("schema");
+    }
+    return differences;
+  }
+
+  private static List<String> differingKeys(
+      String label, Map<String, ?> first, Map<String, ?> other) {
+    Set<String> keys = new TreeSet<>(first.keySet());
+    keys.addAll(other.keySet());
+    return keys.stream()
+        .filter(key -> !Objects.equals(first.get(key), other.get(key)))
+        .map(key -> label + " " + key)
+        .toList();
+  }
+
+  /**
+   * @param subscriptions the subscriptions wanted on the target: those of every source topic mapped
+   *     to it
+   */
   private void planTopic(
       MetadataSnapshot.Topic source,
+      Set<String> subscriptions,
       String name,
       MetadataSnapshot.Topic existing,
       List<PlanItem> items,
@@ -215,7 +373,7 @@ public final class MetadataPlanner {
         items);
     planSchemas(source, name, created ? List.of() : existing.schemas(), items);
     Set<String> targetSubscriptions = created ? Set.of() : existing.subscriptions();
-    for (String subscription : source.subscriptions()) {
+    for (String subscription : subscriptions) {
       if (!subscription.startsWith(GEOREP_PREFIX) && !targetSubscriptions.contains(subscription)) {
         items.add(
             item(
@@ -229,8 +387,7 @@ public final class MetadataPlanner {
       }
     }
     for (String subscription : targetSubscriptions) {
-      if (!subscription.startsWith(GEOREP_PREFIX)
-          && !source.subscriptions().contains(subscription)) {
+      if (!subscription.startsWith(GEOREP_PREFIX) && !subscriptions.contains(subscription)) {
         deletions.add(
             item(
                 SyncAction.ONLY_ON_TARGET,

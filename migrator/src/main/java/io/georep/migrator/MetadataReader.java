@@ -91,8 +91,7 @@ final class MetadataReader {
     Set<String> tenantNames = new TreeSet<>(extraTenants);
     namespaces.forEach(ns -> tenantNames.add(MetadataPlanner.tenantOf(ns)));
     Map<String, MetadataSnapshot.Tenant> tenants = new TreeMap<>();
-    Bounded.map(List.copyOf(tenantNames), parallelism, this::readTenant)
-        .join()
+    Futures.await(Bounded.map(List.copyOf(tenantNames), parallelism, this::readTenant))
         .forEach(
             tenant -> {
               if (tenant != null) {
@@ -100,7 +99,7 @@ final class MetadataReader {
               }
             });
     List<NamespaceRead> reads =
-        Bounded.map(namespaces, parallelism, ns -> readNamespace(ns, topicFilter)).join();
+        Futures.await(Bounded.map(namespaces, parallelism, ns -> readNamespace(ns, topicFilter)));
     Map<String, MetadataSnapshot.Namespace> namespaceMap = new TreeMap<>();
     List<TopicToRead> topicsToRead = new ArrayList<>();
     for (NamespaceRead read : reads) {
@@ -112,12 +111,13 @@ final class MetadataReader {
     String phase = "read " + calls.cluster();
     progress.started(phase, topicsToRead.size());
     Map<String, MetadataSnapshot.Topic> topics = new TreeMap<>();
-    Bounded.map(
-            topicsToRead,
-            parallelism,
-            topic ->
-                readTopic(topic).whenComplete((t, e) -> progress.advanced(phase, topic.name())))
-        .join()
+    Futures.await(
+            Bounded.map(
+                topicsToRead,
+                parallelism,
+                topic ->
+                    readTopic(topic)
+                        .whenComplete((t, e) -> progress.advanced(phase, topic.name()))))
         .forEach(topic -> topics.put(topic.name(), topic));
     progress.finished(phase);
     return new MetadataSnapshot(tenants, namespaceMap, topics);
@@ -126,9 +126,9 @@ final class MetadataReader {
   /** The Pulsar name of the cluster the admin client talks to (for tenants' allowed clusters). */
   String ownClusterName(String preferred) {
     List<String> clusters =
-        calls
-            .call("list its clusters", "super-user", () -> admin.clusters().getClustersAsync())
-            .join()
+        Futures.await(
+                calls.call(
+                    "list its clusters", "super-user", () -> admin.clusters().getClustersAsync()))
             .stream()
             .filter(c -> !c.equals("global"))
             .toList();
@@ -201,7 +201,8 @@ final class MetadataReader {
                               new MetadataSnapshot.Namespace(
                                   namespace,
                                   values.join(),
-                                  grants(policies.auth_policies.getNamespaceAuthentication())),
+                                  grants(policies.auth_policies.getNamespaceAuthentication()),
+                                  policies.auth_policies.getSubscriptionAuthentication()),
                               topics(policies, partitioned.join(), all.join(), topicFilter)));
             });
   }

@@ -54,13 +54,27 @@ public record MetadataSnapshot(
    * @param policies the policies set on it, by the names of {@link NamespacePolicy}; a policy that
    *     is not set (the broker's default applies) is absent
    * @param permissions each role's granted actions ({@code produce}, {@code consume}, …)
+   * @param subscriptionPermissions for each subscription name that has some, the roles allowed to
+   *     use it (Pulsar keeps them per namespace); a name without roles is absent
    */
   public record Namespace(
-      String name, Map<String, PolicyValue> policies, Map<String, Set<String>> permissions) {
+      String name,
+      Map<String, PolicyValue> policies,
+      Map<String, Set<String>> permissions,
+      Map<String, Set<String>> subscriptionPermissions) {
     public Namespace {
       Objects.requireNonNull(name, "name");
       policies = sorted(policies);
       permissions = sortedGrants(permissions);
+      Map<String, Set<String>> nonEmpty = new TreeMap<>(subscriptionPermissions);
+      nonEmpty.values().removeIf(Set::isEmpty);
+      subscriptionPermissions = sortedGrants(nonEmpty);
+    }
+
+    /** A namespace without subscription permissions. */
+    public Namespace(
+        String name, Map<String, PolicyValue> policies, Map<String, Set<String>> permissions) {
+      this(name, policies, permissions, Map.of());
     }
 
     public String tenant() {

@@ -12,11 +12,14 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 
 /**
  * Metadata sync for one link: reads both clusters, plans, applies. The entry point for the {@code
- * georep sync metadata} command and, later, the daemon's continuous mode.
+ * georep sync metadata} command; the daemon runs it through {@link MetadataSyncScheduler}.
  */
-public final class MetadataSync implements AutoCloseable {
+public final class MetadataSync implements PlanAndApply, AutoCloseable {
   /** Admin requests in flight per cluster while reading. */
   static final int READ_PARALLELISM = 16;
+
+  /** Groups of operations applied at once on the target (see {@link ApplySchedule}). */
+  static final int APPLY_PARALLELISM = 16;
 
   private final LinkConfig link;
   private final ClusterConfig source;
@@ -68,6 +71,7 @@ public final class MetadataSync implements AutoCloseable {
    *
    * @throws MetadataSyncException when a cluster cannot be read
    */
+  @Override
   public MetadataPlan plan(PlanOptions options, SyncProgress progress) {
     return unwrapped(
         () -> {
@@ -79,7 +83,7 @@ public final class MetadataSync implements AutoCloseable {
               new MetadataReader(targetAdmin, targetCalls, READ_PARALLELISM, progress);
           List<String> sourceNamespaces =
               link.scope().wholeCluster()
-                  ? sourceReader.allNamespaces().join()
+                  ? Futures.await(sourceReader.allNamespaces())
                   : MetadataScope.explicitNamespaces(link.scope());
           sourceNamespaces =
               sourceNamespaces.stream()
@@ -111,9 +115,12 @@ public final class MetadataSync implements AutoCloseable {
    *
    * @throws MetadataSyncException when the target refuses georep's role
    */
+  @Override
   public List<ApplyResult> apply(MetadataPlan plan, SyncProgress progress) {
     return unwrapped(
-        () -> new MetadataApplier(targetAdmin, new ClusterCalls(target)).apply(plan, progress));
+        () ->
+            new MetadataApplier(targetAdmin, new ClusterCalls(target), APPLY_PARALLELISM)
+                .apply(plan, progress));
   }
 
   private static <T> T unwrapped(java.util.function.Supplier<T> work) {

@@ -194,8 +194,8 @@ public enum NamespacePolicy {
       Map.ofEntries(
           Map.entry(
               "auth_policies",
-              "synced as grants (namespace and topic permissions), not as a policy;"
-                  + " subscription permissions are not synced yet"),
+              "synced as grants (namespace, topic and subscription permissions), not as a"
+                  + " policy"),
           Map.entry(
               "replication_clusters",
               "names clusters of Pulsar's own geo-replication, which georep replaces"),

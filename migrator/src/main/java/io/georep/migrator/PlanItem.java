@@ -8,7 +8,8 @@ import java.util.Objects;
  * @param action what the difference is
  * @param kind what sort of object or setting differs
  * @param object the target's name of the tenant, namespace or topic concerned
- * @param aspect within the object: a policy name, a role, a subscription; "" for the object itself
+ * @param aspect within the object: a policy name, a role, a subscription, another source name
+ *     mapped to the same target; "" for the object itself
  * @param source the source's value, for people; "-" when the source has none
  * @param target the target's value, for people; "-" when the target has none
  * @param operation what applying this item does on the target
@@ -37,9 +38,15 @@ public record PlanItem(
     Objects.requireNonNull(note, "note");
   }
 
-  /** {@code object} or {@code object#aspect}: the form {@code --overwrite} accepts. */
+  /**
+   * What {@code --overwrite} names this item by: {@code sales/orders#policy:retention}, {@code
+   * persistent://sales/orders/events}, {@code tenant:sales}. See {@link OverwriteSelector}.
+   */
   public String selector() {
-    return aspect.isEmpty() ? object : object + "#" + aspect;
+    String name = object.contains("/") ? object : OverwriteSelector.TENANT_PREFIX + object;
+    return aspect.isEmpty() || kind.aspectType().isEmpty()
+        ? name
+        : name + "#" + kind.aspectType() + ":" + aspect;
   }
 
   /** What differs, for people: {@code policy retention}, {@code grant alice}, {@code topic}. */

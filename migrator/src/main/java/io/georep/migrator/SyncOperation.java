@@ -33,6 +33,18 @@ public sealed interface SyncOperation {
 
   record RevokeOnNamespace(String namespace, String role) implements SyncOperation {}
 
+  /**
+   * Allows exactly these roles on a subscription name of a namespace: grants {@code roles}, then
+   * revokes {@code revoke} (the roles the target allows beyond them).
+   */
+  record GrantOnSubscription(
+      String namespace, String subscription, Set<String> roles, Set<String> revoke)
+      implements SyncOperation {}
+
+  /** Revokes these roles from a subscription name of a namespace. */
+  record RevokeOnSubscription(String namespace, String subscription, Set<String> roles)
+      implements SyncOperation {}
+
   /** Creates a topic, partitioned when {@code partitions > 0}. */
   record CreateTopic(String topic, int partitions) implements SyncOperation {}
 

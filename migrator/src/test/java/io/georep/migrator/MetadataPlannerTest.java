@@ -73,15 +73,16 @@ class MetadataPlannerTest {
     assertThat(kept.source()).isEqualTo(RETENTION_1H.json());
     assertThat(kept.target()).isEqualTo(RETENTION_2H.json());
     assertThat(kept.willApply()).isFalse();
-    assertThat(kept.note()).contains("--overwrite sales/orders#retention");
+    assertThat(kept.note()).contains("--overwrite sales/orders#policy:retention");
 
-    for (String selector : List.of("all", "sales/orders", "retention", "sales/orders#retention")) {
+    for (String selector :
+        List.of("all", "sales/orders", "policy:retention", "sales/orders#policy:retention")) {
       PlanItem overwritten =
           single(
               plan(
                   SALES,
                   MappingConfig.identity(),
-                  new PlanOptions(Set.of(selector), false),
+                  PlanOptions.of(Set.of(selector), false),
                   source(),
                   target));
       assertThat(overwritten.willApply()).as(selector).isTrue();
@@ -94,7 +95,7 @@ class MetadataPlannerTest {
                     plan(
                         SALES,
                         MappingConfig.identity(),
-                        new PlanOptions(Set.of("sales/other"), false),
+                        PlanOptions.of(Set.of("sales/other"), false),
                         source(),
                         target))
                 .willApply())
@@ -116,7 +117,7 @@ class MetadataPlannerTest {
             plan(
                 SALES,
                 MappingConfig.identity(),
-                new PlanOptions(Set.of("all"), false),
+                PlanOptions.of(Set.of("all"), false),
                 source(),
                 extra));
     assertThat(conflict.action()).isEqualTo(SyncAction.CONFLICT);
@@ -139,7 +140,7 @@ class MetadataPlannerTest {
             plan(
                 SALES,
                 MappingConfig.identity(),
-                new PlanOptions(Set.of("all"), false),
+                PlanOptions.of(Set.of("all"), false),
                 source(),
                 withPartitions(8)));
     assertThat(shrink.action()).isEqualTo(SyncAction.CONFLICT);
@@ -151,7 +152,7 @@ class MetadataPlannerTest {
             plan(
                 SALES,
                 MappingConfig.identity(),
-                new PlanOptions(Set.of("all"), false),
+                PlanOptions.of(Set.of("all"), false),
                 source(),
                 withPartitions(0)));
     assertThat(shape.willApply()).isFalse();
@@ -214,7 +215,7 @@ class MetadataPlannerTest {
             "ONLY_ON_TARGET topic persistent://sales/orders/gone false");
 
     MetadataPlan mirrored =
-        plan(SALES, MappingConfig.identity(), new PlanOptions(Set.of(), true), source(), target);
+        plan(SALES, MappingConfig.identity(), PlanOptions.of(Set.of(), true), source(), target);
     assertThat(mirrored.toApply()).hasSize(3);
     assertThat(mirrored.items().get(2).operation())
         .isEqualTo(new SyncOperation.DeleteTopic("persistent://sales/orders/gone", false));
@@ -262,6 +263,141 @@ class MetadataPlannerTest {
     assertThat(plan.items().get(1).operation())
         .isEqualTo(
             new SyncOperation.UpdateTenant("sales", Set.of("ops"), Set.of("other", "west-pulsar")));
+  }
+
+  @Test
+  void aTypedSelectorOverwritesAPolicyAndNotARoleOfTheSameName() {
+    MetadataSnapshot.Namespace ns = source().namespaces().get("sales/orders");
+    MetadataSnapshot source =
+        withNamespace(
+            source(),
+            new MetadataSnapshot.Namespace(
+                ns.name(),
+                ns.policies(),
+                Map.of("alice", Set.of("produce", "consume"), "retention", Set.of("consume"))));
+    MetadataSnapshot target =
+        withNamespace(
+            copyOfSource(),
+            new MetadataSnapshot.Namespace(
+                ns.name(),
+                Map.of("retention", RETENTION_2H),
+                Map.of("alice", Set.of("produce", "consume"), "retention", Set.of("produce"))));
+
+    MetadataPlan policyOnly =
+        plan(
+            SALES,
+            MappingConfig.identity(),
+            PlanOptions.of(Set.of("policy:retention"), false),
+            source,
+            target);
+    assertThat(policyOnly.items())
+        .extracting(i -> i.what() + " " + i.willApply() + " " + i.selector())
+        .containsExactly(
+            "policy retention true sales/orders#policy:retention",
+            "grant retention false sales/orders#grant:retention");
+
+    MetadataPlan grantOnly =
+        plan(
+            SALES,
+            MappingConfig.identity(),
+            PlanOptions.of(Set.of("sales/orders#grant:retention"), false),
+            source,
+            target);
+    assertThat(grantOnly.items())
+        .extracting(i -> i.what() + " " + i.willApply())
+        .containsExactly("policy retention false", "grant retention true");
+  }
+
+  @Test
+  void subscriptionPermissionsAreCreatedMadeExactOnOverwriteAndRevokedOnlyWhenMirrored() {
+    MetadataSnapshot.Namespace ns = source().namespaces().get("sales/orders");
+    MetadataSnapshot source =
+        withNamespace(
+            source(),
+            new MetadataSnapshot.Namespace(
+                ns.name(),
+                ns.policies(),
+                ns.permissions(),
+                Map.of("billing", Set.of("alice", "bob"), "audit", Set.of("carol"))));
+    MetadataSnapshot target =
+        withNamespace(
+            copyOfSource(),
+            new MetadataSnapshot.Namespace(
+                ns.name(),
+                ns.policies(),
+                ns.permissions(),
+                Map.of(
+                    "audit",
+                    Set.of("carol", "mallory"),
+                    "old",
+                    Set.of("dave"),
+                    "empty",
+                    Set.of())));
+
+    MetadataPlan plan =
+        plan(
+            SALES,
+            MappingConfig.identity(),
+            PlanOptions.of(Set.of("subscription-grant:audit"), true),
+            source,
+            target);
+
+    assertThat(plan.items())
+        .extracting(i -> i.action() + " " + i.what() + " " + i.source() + " " + i.target())
+        .containsExactly(
+            "CONFLICT subscription grant audit [carol] [carol, mallory]",
+            "UPDATE subscription grant billing [alice, bob] -",
+            "ONLY_ON_TARGET subscription grant old - [dave]");
+    assertThat(plan.items())
+        .extracting(PlanItem::operation)
+        .containsExactly(
+            new SyncOperation.GrantOnSubscription(
+                "sales/orders", "audit", Set.of("carol"), Set.of("mallory")),
+            new SyncOperation.GrantOnSubscription(
+                "sales/orders", "billing", Set.of("alice", "bob"), Set.of()),
+            new SyncOperation.RevokeOnSubscription("sales/orders", "old", Set.of("dave")));
+    assertThat(plan.items()).allMatch(PlanItem::willApply);
+  }
+
+  @Test
+  void namespacesMappedToOneTargetThatDifferAreAConflictAndTheirSubscriptionsAllCreated() {
+    ScopeConfig scope =
+        new ScopeConfig(
+            false, List.of("sales/orders", "hr/people"), List.of(), List.of(), List.of());
+    MappingConfig mapping =
+        new MappingConfig(Map.of("sales/orders", "all/merged", "hr/people", "all/merged"), "", "");
+    MetadataSnapshot base = source();
+    MetadataSnapshot source =
+        withTopics(
+            base,
+            new MetadataSnapshot.Topic(
+                "persistent://hr/people/plain",
+                0,
+                Map.of(),
+                Map.of(),
+                Set.of("hr-readers"),
+                List.of()));
+
+    MetadataPlan plan = plan(scope, mapping, PlanOptions.of(Set.of("all"), false), source, empty());
+
+    // hr/people sorts first: it decides; sales/orders differs in retention and alice's grant.
+    assertThat(plan.items())
+        .filteredOn(i -> i.kind() == ObjectKind.MAPPING)
+        .extracting(i -> i.object() + " " + i.aspect() + " " + i.willApply())
+        .containsExactly("all/merged sales/orders false");
+    PlanItem merged =
+        plan.items().stream().filter(i -> i.kind() == ObjectKind.MAPPING).findFirst().orElseThrow();
+    assertThat(merged.action()).isEqualTo(SyncAction.CONFLICT);
+    assertThat(merged.note())
+        .contains("hr/people and sales/orders both map to all/merged")
+        .contains("policy retention")
+        .contains("grant alice");
+    assertThat(plan.items())
+        .extracting(i -> i.action() + " " + i.what() + " " + i.object())
+        .contains(
+            "CREATE subscription hr-readers persistent://all/merged/plain",
+            "CREATE topic persistent://all/merged/plain")
+        .doesNotContain("CREATE policy retention all/merged");
   }
 
   private static MetadataPlan plan(
@@ -349,6 +485,13 @@ class MetadataPlannerTest {
         Map.of(
             "sales/orders", new MetadataSnapshot.Namespace(ns.name(), policies, ns.permissions())),
         snapshot.topics());
+  }
+
+  private static MetadataSnapshot withNamespace(
+      MetadataSnapshot snapshot, MetadataSnapshot.Namespace namespace) {
+    Map<String, MetadataSnapshot.Namespace> all = new java.util.HashMap<>(snapshot.namespaces());
+    all.put(namespace.name(), namespace);
+    return new MetadataSnapshot(snapshot.tenants(), all, snapshot.topics());
   }
 
   private static MetadataSnapshot withPartitions(int partitions) {

@@ -6,7 +6,10 @@ import java.util.List;
 /** A point-in-time view of everything the daemon replicates; served as JSON by the status API. */
 public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> links) {
 
-  /** One link and its topics. */
+  /**
+   * One link and its topics; {@code metadataSync} is null when the link does not sync metadata
+   * ({@code metadataSync: off}).
+   */
   public record LinkStatus(
       String name,
       String source,
@@ -16,7 +19,8 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
       long messagesForwarded,
       long bytesForwarded,
       List<TopicStatus> topics,
-      List<SubscriptionStatus> subscriptions) {
+      List<SubscriptionStatus> subscriptions,
+      MetadataSyncStatus metadataSync) {
 
     /** The same link with these subscriptions. */
     public LinkStatus withSubscriptions(List<SubscriptionStatus> translated) {
@@ -29,7 +33,23 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
           messagesForwarded,
           bytesForwarded,
           topics,
-          List.copyOf(translated));
+          List.copyOf(translated),
+          metadataSync);
+    }
+
+    /** This status with the link's metadata sync status. */
+    public LinkStatus withMetadataSync(MetadataSyncStatus status) {
+      return new LinkStatus(
+          name,
+          source,
+          target,
+          state,
+          lastError,
+          messagesForwarded,
+          bytesForwarded,
+          topics,
+          subscriptions,
+          status);
     }
   }
 
@@ -47,6 +67,37 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
       List<String> notes,
       Instant syncedAt,
       long ageMillis) {}
+
+  /**
+   * The daemon's metadata sync of one link ({@code metadataSync: once | continuous}): what its last
+   * run found and did. Counts are those of the last completed run.
+   *
+   * @param mode {@code once} or {@code continuous}
+   * @param state {@code PENDING} before the first run ends, {@code IN_SYNC} when the last run left
+   *     nothing to do, {@code DRIFT} when it left conflicts, objects only on the target or failed
+   *     items, {@code FAILED} when it could not read or apply (see {@code lastError})
+   * @param lastRunAt when the last run ended; null before
+   * @param lastRunMillis how long it took
+   * @param applied items it applied (creates and non-conflicting updates)
+   * @param failed items it tried and could not apply
+   * @param pendingCreates creates and updates it found and did not apply (failed ones)
+   * @param conflicts conflicts it found and kept
+   * @param onlyOnTarget objects it found only on the target and kept
+   * @param lastError why the last run failed, or its first failed item; null if none
+   * @param nextRunAt when the next run starts; null when none will (once, after a success)
+   */
+  public record MetadataSyncStatus(
+      String mode,
+      String state,
+      Instant lastRunAt,
+      long lastRunMillis,
+      int applied,
+      int failed,
+      int pendingCreates,
+      int conflicts,
+      int onlyOnTarget,
+      String lastError,
+      Instant nextRunAt) {}
 
   /**
    * One source partition. {@code backlogMessages} is georep's cursor backlog on the source as last

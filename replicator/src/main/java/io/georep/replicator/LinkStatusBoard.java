@@ -67,6 +67,7 @@ final class LinkStatusBoard {
         topics.stream().mapToLong(DaemonStatus.TopicStatus::messagesForwarded).sum(),
         topics.stream().mapToLong(DaemonStatus.TopicStatus::bytesForwarded).sum(),
         topics,
-        List.of());
+        List.of(),
+        null);
   }
 }

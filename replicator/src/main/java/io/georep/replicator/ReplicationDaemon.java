@@ -73,7 +73,6 @@ public final class ReplicationDaemon implements AutoCloseable {
                 checkpoints,
                 positionMap,
                 registry);
-        warnAboutOptionsNotActedOn(link);
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));
@@ -87,21 +86,6 @@ public final class ReplicationDaemon implements AutoCloseable {
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
     return new ReplicationDaemon(system, boards, clients, admins);
-  }
-
-  /** Says which configured options this version accepts but does not act on yet. */
-  private static void warnAboutOptionsNotActedOn(LinkConfig link) {
-    var options = link.options();
-    List<String> ignored = new ArrayList<>();
-    if (options.metadataSync() != io.georep.config.MetadataSyncMode.OFF) {
-      ignored.add("metadataSync");
-    }
-    if (!ignored.isEmpty()) {
-      log.warn(
-          "link {}: {} not acted on by this version of georep; see README, 'Configuration'",
-          link.name(),
-          String.join(", ", ignored));
-    }
   }
 
   /** True once every link has listed its source topics at least once. */
