@@ -160,12 +160,25 @@ class FidelityIT {
 
       eastAdmin.namespaces().setRetention("fidelity/map", new RetentionPolicies(0, 0));
       for (int p = 0; p < 2; p++) {
-        eastAdmin.topics().trimTopic(topic + "-partition-" + p);
+        String partition = topic + "-partition-" + p;
+        // The policy reaches the broker asynchronously, and a trim runs in the background:
+        // trim until only the current ledger is left.
+        await("the first ledger of " + partition + " trimmed")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  eastAdmin.topics().trimTopic(partition);
+                  return eastAdmin.topics().getInternalStats(partition).ledgers.size() == 1;
+                });
       }
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         await("the replicators pruned the runs of the trimmed ledgers")
             .atMost(Duration.ofSeconds(30))
-            .until(() -> prunedRuns(runner.metrics()) > 0);
+            .until(
+                () ->
+                    prunedRuns(runner.metrics(), topic + "-partition-0") > 0
+                        && prunedRuns(runner.metrics(), topic + "-partition-1") > 0);
       }
       try (StateStore store = StateStore.open(dir.resolve("state"))) {
         // What the source dropped is gone from the map; the rest still maps exactly.
@@ -211,11 +224,14 @@ class FidelityIT {
     return exact;
   }
 
-  private static long prunedRuns(String metrics) {
+  private static long prunedRuns(String metrics, String partition) {
     return metrics
         .lines()
         .filter(
-            l -> l.startsWith("georep_position_map_pruned_total{") && l.contains("link=\"map\""))
+            l ->
+                l.startsWith("georep_position_map_pruned_total{")
+                    && l.contains("link=\"map\"")
+                    && l.contains("topic=\"" + partition + "\""))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }

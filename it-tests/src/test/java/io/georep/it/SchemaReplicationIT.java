@@ -184,6 +184,10 @@ class SchemaReplicationIT {
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> topic(runner, conflicting), t -> t != null && t.lastError() != null);
         assertThat(status.lastError()).startsWith("schema: ").contains("IncompatibleSchema");
+        // A typed consumer may only join once georep registered the schema.
+        try (PulsarAdmin westAdmin = west.newAdmin()) {
+          awaitSchema(westAdmin, fine, SchemaType.STRING);
+        }
         assertThat(readAll(westClient, Schema.STRING, fine, 20))
             .containsExactlyElementsOf(ids("note-", 20));
         assertThat(topic(runner, fine).state()).isEqualTo(TopicState.RUNNING);
