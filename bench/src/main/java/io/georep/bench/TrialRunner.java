@@ -1,0 +1,339 @@
+package io.georep.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs one trial: one contender replicating one workload, in a namespace of its own, in three
+ * phases on three topics, with the contender started once:
+ *
+ * <ol>
+ *   <li><b>catch-up</b>: a backlog written to the source before the contender starts; measured from
+ *       the first to the last message arriving on the target (and from the start, separately);
+ *   <li><b>latency</b>: the load generator writes at a fixed rate (50% of built-in's streaming
+ *       throughput); after the warm-up, every message's lag is recorded, and the CPU time spent;
+ *   <li><b>streaming</b>: the load generator writes as fast as the source takes it; after the
+ *       warm-up, messages arriving on the target are counted, and the CPU time spent.
+ * </ol>
+ *
+ * Streaming runs last, since it may leave a backlog behind. The contender's peak resident set and
+ * heap are those of the whole trial.
+ */
+final class TrialRunner {
+  private static final String CONTENDER = "contender";
+  private static final String BENCH = "bench";
+
+  private final BenchClusters clusters;
+  private final Replication.Launch launch;
+  private final BenchSettings settings;
+  private final Path trialsDir;
+  private final PrintStream out;
+
+  TrialRunner(
+      BenchClusters clusters,
+      Replication.Launch launch,
+      BenchSettings settings,
+      Path trialsDir,
+      PrintStream out) {
+    this.clusters = clusters;
+    this.launch = launch;
+    this.settings = settings;
+    this.trialsDir = trialsDir;
+    this.out = out;
+  }
+
+  /** The warm-up round: built-in streams the workload; returns its throughput (msg/s). */
+  double calibrate(Workload workload) {
+    TrialSpace space = space("calibrate-" + workload.id(), workload);
+    clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    try (TargetReader reader =
+            new TargetReader(clusters.targetClient(), space.streamTopic(), System.nanoTime());
+        Replication builtIn = Replication.start(Contender.BUILT_IN, space, clusters, launch);
+        LoadGenerator load =
+            new LoadGenerator(
+                clusters.sourceClient(), space.streamTopic(), workload.messageBytes())) {
+      load.startFullSpeed();
+      sleep(settings.warmup());
+      long before = reader.received();
+      long start = System.nanoTime();
+      sleep(settings.calibration());
+      double rate = (reader.received() - before) / ((System.nanoTime() - start) / 1e9);
+      load.stop();
+      return rate;
+    } finally {
+      clusters.deleteSpace(space.namespace());
+    }
+  }
+
+  TrialResult run(Workload workload, Contender contender, int repetition, double halfLoadRate) {
+    TrialSpace space = space(workload.id() + "-r" + repetition + "-" + contender.label(), workload);
+    Trial trial = new Trial();
+    clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    try (TargetReader catchUp =
+            new TargetReader(clusters.targetClient(), space.catchUpTopic(), trial.epoch);
+        TargetReader latency =
+            new TargetReader(clusters.targetClient(), space.latencyTopic(), trial.epoch);
+        TargetReader stream =
+            new TargetReader(clusters.targetClient(), space.streamTopic(), trial.epoch)) {
+      try {
+        long backlog = settings.catchUpMessages(workload);
+        try (LoadGenerator load =
+            new LoadGenerator(
+                clusters.sourceClient(), space.catchUpTopic(), workload.messageBytes())) {
+          load.backlog(backlog);
+        }
+        Map<String, Long> pids = new LinkedHashMap<>(clusters.brokerPids());
+        pids.put(BENCH, Proc.self());
+        trial.mark("contender starting");
+        try (Replication replication = Replication.start(contender, space, clusters, launch);
+            MemorySampler memory = new MemorySampler(replication)) {
+          replication.pid().ifPresent(pid -> pids.put(CONTENDER, pid));
+          catchUp(trial, catchUp, backlog);
+          halfLoad(trial, space, workload, latency, halfLoadRate, pids);
+          streaming(trial, space, workload, stream, pids);
+          memory.peakRssKb().ifPresent(kb -> trial.values.put(Metric.PEAK_RSS, kb / 1024.0));
+          double heap = memory.peakHeapBytes();
+          if (!Double.isNaN(heap)) {
+            trial.values.put(Metric.PEAK_HEAP, heap / (1024.0 * 1024.0));
+          }
+          if (contender == Contender.GEOREP_NO_STATE && replication.stateWrites().orElse(0) > 0) {
+            trial.notes.add(NOT_WIRED);
+          }
+          trial.mark("contender stopping");
+        }
+      } catch (RuntimeException e) {
+        trial.notes.add("trial failed: " + e);
+        e.printStackTrace(out);
+      }
+      for (TargetReader reader : List.of(catchUp, latency, stream)) {
+        if (reader.failure() != null) {
+          trial.notes.add("target reader failed: " + reader.failure());
+        }
+      }
+      trial.arrivals.put("catchup", boxed(catchUp.timeline()));
+      trial.arrivals.put("latency", boxed(latency.timeline()));
+      trial.arrivals.put("stream", boxed(stream.timeline()));
+    } finally {
+      clusters.deleteSpace(space.namespace());
+      deleteTree(space.dir().resolve("state"));
+    }
+    return new TrialResult(
+        workload.id(),
+        contender,
+        repetition,
+        trial.values,
+        trial.notes,
+        trial.marks,
+        trial.arrivals);
+  }
+
+  /** What a trial gathers as it goes. */
+  private static final class Trial {
+    final long epoch = System.nanoTime();
+    final Map<Metric, Double> values = new EnumMap<>(Metric.class);
+    final List<String> notes = new ArrayList<>();
+    final Map<String, Double> marks = new LinkedHashMap<>();
+    final Map<String, List<Long>> arrivals = new LinkedHashMap<>();
+
+    /** Notes when a step happened; returns {@link System#nanoTime()}. */
+    long mark(String step) {
+      long now = System.nanoTime();
+      marks.put(step, Math.round((now - epoch) / 1e6) / 1e3);
+      return now;
+    }
+  }
+
+  private static List<Long> boxed(long[] values) {
+    List<Long> list = new ArrayList<>(values.length);
+    for (long v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  /** The note that marks a no-state trial whose daemon still wrote checkpoints. */
+  static final String NOT_WIRED =
+      "not wired: the daemon wrote checkpoints although started with -Dgeorep.bench.noState=true"
+          + " (PartitionReplicator does not read BenchDiagnostics yet)";
+
+  private void catchUp(Trial trial, TargetReader reader, long backlog) {
+    long started = System.nanoTime();
+    long deadline = started + settings.catchUpTimeout().toNanos();
+    while (reader.distinct() < backlog && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(20));
+    }
+    long distinct = reader.distinct();
+    trial.mark("catch-up over");
+    if (distinct < backlog) {
+      trial.notes.add(
+          String.format(
+              Locale.ROOT,
+              "catch-up incomplete: %,d of %,d messages after %s",
+              distinct,
+              backlog,
+              settings.catchUpTimeout()));
+      return;
+    }
+    trial.marks.put(
+        "catch-up first arrival", Math.round((reader.firstArrival() - trial.epoch) / 1e6) / 1e3);
+    double firstToLast = (reader.lastArrival() - reader.firstArrival()) / 1e9;
+    if (firstToLast > 0) {
+      trial.values.put(Metric.CATCHUP_RATE, (backlog - 1) / firstToLast);
+    }
+    trial.values.put(Metric.CATCHUP_SECONDS, (reader.lastArrival() - started) / 1e9);
+  }
+
+  private void halfLoad(
+      Trial trial,
+      TrialSpace space,
+      Workload workload,
+      TargetReader reader,
+      double rate,
+      Map<String, Long> pids) {
+    Map<Metric, Double> values = trial.values;
+    List<String> notes = trial.notes;
+    try (LoadGenerator load =
+        new LoadGenerator(clusters.sourceClient(), space.latencyTopic(), workload.messageBytes())) {
+      trial.mark("latency load starting");
+      load.startPaced(rate);
+      sleep(settings.warmup());
+      reader.recordLags(true);
+      long before = reader.received();
+      trial.mark("latency measured from");
+      CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
+      sleep(settings.latency());
+      CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
+      trial.mark("latency measured to");
+      long delivered = reader.received() - before;
+      reader.recordLags(false);
+      load.stop();
+      long[] lags = reader.sortedLags();
+      CpuMeter.Usage cpu = CpuMeter.between(from, to);
+      values.put(Metric.HALF_LOAD_RATE, delivered / cpu.wallSeconds());
+      if (lags.length == 0) {
+        notes.add("latency: nothing arrived during the measurement");
+        return;
+      }
+      values.put(Metric.LAG_P50, Stats.percentile(lags, 50) / 1e6);
+      values.put(Metric.LAG_P99, Stats.percentile(lags, 99) / 1e6);
+      values.put(Metric.LAG_MAX, Stats.percentile(lags, 100) / 1e6);
+      double millions = delivered / 1e6;
+      values.put(Metric.CPU_MACHINE_HALF, cpu.machineSeconds() / millions);
+      values.put(Metric.CPU_OURS_HALF, cpu.processSum() / millions);
+      if (pids.containsKey(CONTENDER)) {
+        values.put(Metric.CPU_PROCESS_HALF, cpu.of(CONTENDER) / millions);
+      }
+      if (delivered < 0.95 * rate * cpu.wallSeconds()) {
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "latency: delivered %,.0f msg/s of the %,.0f msg/s written: the contender falls"
+                    + " behind at this rate",
+                delivered / cpu.wallSeconds(),
+                rate));
+      }
+    }
+  }
+
+  private void streaming(
+      Trial trial,
+      TrialSpace space,
+      Workload workload,
+      TargetReader reader,
+      Map<String, Long> pids) {
+    Map<Metric, Double> values = trial.values;
+    List<String> notes = trial.notes;
+    try (LoadGenerator load =
+        new LoadGenerator(clusters.sourceClient(), space.streamTopic(), workload.messageBytes())) {
+      trial.mark("streaming load starting");
+      load.startFullSpeed();
+      sleep(settings.warmup());
+      long before = reader.received();
+      long sentBefore = load.acknowledged();
+      trial.mark("streaming measured from");
+      CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
+      sleep(settings.streaming());
+      CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
+      trial.mark("streaming measured to");
+      long delivered = reader.received() - before;
+      long written = load.acknowledged() - sentBefore;
+      load.stop();
+      CpuMeter.Usage cpu = CpuMeter.between(from, to);
+      if (delivered == 0) {
+        notes.add("streaming: nothing arrived during the measurement");
+        return;
+      }
+      double millions = delivered / 1e6;
+      values.put(Metric.STREAM_RATE, delivered / cpu.wallSeconds());
+      values.put(Metric.CPU_MACHINE_STREAM, cpu.machineSeconds() / millions);
+      values.put(Metric.CPU_OURS_STREAM, cpu.processSum() / millions);
+      values.put(Metric.FOREIGN_CPU, cpu.foreignCores());
+      if (pids.containsKey(CONTENDER)) {
+        values.put(Metric.CPU_PROCESS_STREAM, cpu.of(CONTENDER) / millions);
+      }
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "streaming: source took %,.0f msg/s; CPU cores: %s",
+              written / cpu.wallSeconds(),
+              cores(cpu)));
+    }
+  }
+
+  private static String cores(CpuMeter.Usage cpu) {
+    StringBuilder s =
+        new StringBuilder(
+            String.format(Locale.ROOT, "machine %.2f", cpu.machineSeconds() / cpu.wallSeconds()));
+    cpu.processSeconds()
+        .forEach(
+            (name, seconds) ->
+                s.append(
+                    String.format(Locale.ROOT, ", %s %.2f", name, seconds / cpu.wallSeconds())));
+    return s.toString();
+  }
+
+  private TrialSpace space(String name, Workload workload) {
+    Path dir = trialsDir.resolve(name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    return new TrialSpace(name, BenchClusters.TENANT + "/" + name, workload.partitions(), dir);
+  }
+
+  static void sleep(Duration duration) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a leftover in the results directory; harmless
+    }
+  }
+}
