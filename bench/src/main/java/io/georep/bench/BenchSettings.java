@@ -104,6 +104,21 @@ record BenchSettings(
         memoryMessagesPerPartition);
   }
 
+  /** The same with a catch-up backlog of {@code messages} for every message size. */
+  BenchSettings withCatchUp(long messages) {
+    return new BenchSettings(
+        repetitions,
+        messages,
+        messages,
+        calibration,
+        warmup,
+        latency,
+        streaming,
+        catchUpTimeout,
+        memoryPartitions,
+        memoryMessagesPerPartition);
+  }
+
   /** The settings as the JSON output shows them (durations in seconds). */
   java.util.Map<String, Object> describe() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

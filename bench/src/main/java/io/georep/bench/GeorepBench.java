@@ -85,6 +85,14 @@ public final class GeorepBench implements Callable<Integer> {
   Integer measureSeconds;
 
   @Option(
+      names = "--catchup-messages",
+      paramLabel = "N",
+      description =
+          "Backlog of the catch-up phase (default 200000 of 1 KB, 500000 of 100 B; a tenth with"
+              + " --quick).")
+  Long catchUpMessages;
+
+  @Option(
       names = "--jfr",
       description = "Record each georep daemon with Java Flight Recorder (a .jfr per trial).")
   boolean flightRecording;
@@ -118,6 +126,9 @@ public final class GeorepBench implements Callable<Integer> {
           settings.withPhases(
               warmupSeconds == null ? settings.warmup() : Duration.ofSeconds(warmupSeconds),
               measureSeconds == null ? settings.streaming() : Duration.ofSeconds(measureSeconds));
+    }
+    if (catchUpMessages != null) {
+      settings = settings.withCatchUp(catchUpMessages);
     }
     if (memoryPartitions != null) {
       settings = settings.withMemoryPartitions(memoryPartitions);

@@ -42,7 +42,7 @@ final class MemoryScale {
       try (Replication.GeorepDaemon daemon =
               (Replication.GeorepDaemon)
                   Replication.start(Contender.GEOREP, space, clusters, launch);
-          MemorySampler memory = new MemorySampler(daemon)) {
+          ContenderSampler memory = new ContenderSampler(daemon)) {
         long deadline = started + timeout.toNanos();
         long forwarded = 0;
         while (forwarded < total && System.nanoTime() < deadline) {

@@ -17,9 +17,13 @@ sealed interface Replication extends AutoCloseable
   /** The process that does the work, when the contender has one of its own. */
   OptionalLong pid();
 
-  /** Heap in use now, in bytes, where the contender reports it. */
-  default OptionalDouble heapUsedBytes() {
-    return OptionalDouble.empty();
+  /** What the contender reports about itself now; empty where it reports nothing. */
+  record Gauges(OptionalDouble heapUsedBytes, OptionalDouble inFlightMessages) {
+    static final Gauges NONE = new Gauges(OptionalDouble.empty(), OptionalDouble.empty());
+  }
+
+  default Gauges gauges() {
+    return Gauges.NONE;
   }
 
   /** How many checkpoint writes the contender reported so far, where it reports them. */
@@ -29,6 +33,17 @@ sealed interface Replication extends AutoCloseable
 
   @Override
   void close();
+
+  /** Where a cluster answers. */
+  record Endpoints(String serviceUrl, String adminUrl) {
+    static Endpoints of(io.georep.testkit.PulsarCluster cluster) {
+      return new Endpoints(cluster.serviceUrl(), cluster.adminUrl());
+    }
+
+    String yaml() {
+      return "{ serviceUrl: " + serviceUrl + ", adminUrl: " + adminUrl + " }";
+    }
+  }
 
   /** How to start the contenders' JVMs. */
   record Launch(
@@ -66,7 +81,8 @@ sealed interface Replication extends AutoCloseable
         TrialSpace space, BenchClusters clusters, Launch launch, boolean noState) {
       int port = freePort();
       Path config = space.dir().resolve("georep.yaml");
-      write(config, config(space, clusters));
+      write(
+          config, config(space, Endpoints.of(clusters.source()), Endpoints.of(clusters.target())));
       List<String> options = new ArrayList<>(launch.daemonJvmOptions());
       if (noState) {
         options.add("-Dgeorep.bench.noState=true");
@@ -86,24 +102,13 @@ sealed interface Replication extends AutoCloseable
       return new GeorepDaemon(jvm, port);
     }
 
-    static String config(TrialSpace space, BenchClusters clusters) {
+    /** The daemon's configuration: the two clusters and one link for the trial's namespace. */
+    static String config(TrialSpace space, Endpoints source, Endpoints target) {
       return String.join(
           "\n",
           "clusters:",
-          "  "
-              + BenchClusters.SOURCE
-              + ": { serviceUrl: "
-              + clusters.source().serviceUrl()
-              + ", adminUrl: "
-              + clusters.source().adminUrl()
-              + " }",
-          "  "
-              + BenchClusters.TARGET
-              + ": { serviceUrl: "
-              + clusters.target().serviceUrl()
-              + ", adminUrl: "
-              + clusters.target().adminUrl()
-              + " }",
+          "  " + BenchClusters.SOURCE + ": " + source.yaml(),
+          "  " + BenchClusters.TARGET + ": " + target.yaml(),
           "state: { dir: " + space.dir().resolve("state") + " }",
           "links:",
           "  - name: bench",
@@ -119,14 +124,17 @@ sealed interface Replication extends AutoCloseable
       return OptionalLong.of(jvm.pid());
     }
 
+    /** Heap in use (every heap pool) and messages in flight (every partition), from /metrics. */
     @Override
-    public OptionalDouble heapUsedBytes() {
+    public Gauges gauges() {
       return metrics()
           .map(
               text ->
-                  OptionalDouble.of(
-                      PrometheusText.sum(text, "jvm_memory_used_bytes", "area=\"heap\"")))
-          .orElse(OptionalDouble.empty());
+                  new Gauges(
+                      OptionalDouble.of(
+                          PrometheusText.sum(text, "jvm_memory_used_bytes", "area=\"heap\"")),
+                      OptionalDouble.of(PrometheusText.sum(text, "georep_inflight_messages", ""))))
+          .orElse(Gauges.NONE);
     }
 
     @Override

@@ -99,11 +99,13 @@ final class TrialRunner {
         pids.put(BENCH, Proc.self());
         trial.mark("contender starting");
         try (Replication replication = Replication.start(contender, space, clusters, launch);
-            MemorySampler memory = new MemorySampler(replication)) {
+            ContenderSampler memory = new ContenderSampler(replication)) {
           replication.pid().ifPresent(pid -> pids.put(CONTENDER, pid));
           catchUp(trial, catchUp, backlog);
           halfLoad(trial, space, workload, latency, halfLoadRate, pids);
+          noteInFlight(trial, memory, "latency");
           streaming(trial, space, workload, stream, pids);
+          noteInFlight(trial, memory, "streaming");
           memory.peakRssKb().ifPresent(kb -> trial.values.put(Metric.PEAK_RSS, kb / 1024.0));
           double heap = memory.peakHeapBytes();
           if (!Double.isNaN(heap)) {
@@ -140,6 +142,26 @@ final class TrialRunner {
         trial.arrivals);
   }
 
+  /** Where the contender reports it: its messages in flight during a measurement. */
+  private static void noteInFlight(Trial trial, ContenderSampler sampler, String phase) {
+    Long from = trial.nanos.get(phase + " measured from");
+    Long to = trial.nanos.get(phase + " measured to");
+    if (from == null || to == null) {
+      return;
+    }
+    ContenderSampler.Range range = sampler.inFlightBetween(from, to);
+    if (range.samples() > 0) {
+      trial.notes.add(
+          String.format(
+              Locale.ROOT,
+              "%s: in flight on average %,.0f messages, at most %,.0f (%d samples)",
+              phase,
+              range.average(),
+              range.max(),
+              range.samples()));
+    }
+  }
+
   /** What a trial gathers as it goes. */
   private static final class Trial {
     final long epoch = System.nanoTime();
@@ -147,10 +169,12 @@ final class TrialRunner {
     final List<String> notes = new ArrayList<>();
     final Map<String, Double> marks = new LinkedHashMap<>();
     final Map<String, List<Long>> arrivals = new LinkedHashMap<>();
+    final Map<String, Long> nanos = new LinkedHashMap<>();
 
     /** Notes when a step happened; returns {@link System#nanoTime()}. */
     long mark(String step) {
       long now = System.nanoTime();
+      nanos.put(step, now);
       marks.put(step, Math.round((now - epoch) / 1e6) / 1e3);
       return now;
     }
