@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
@@ -171,6 +172,25 @@ final class BenchClusters implements AutoCloseable {
   }
 
   /**
+   * Bytes the broker took in per message on {@code topic} (metadata and batch headers included), on
+   * the source or the target; NaN when it took none or cannot say.
+   */
+  double bytesPerMessage(boolean onTarget, String topic, int partitions) {
+    PulsarAdmin admin = onTarget ? targetAdmin : sourceAdmin;
+    try {
+      var stats =
+          partitions > 0
+              ? admin.topics().getPartitionedStats(topic, false)
+              : admin.topics().getStats(topic);
+      return stats.getMsgInCounter() == 0
+          ? Double.NaN
+          : (double) stats.getBytesInCounter() / stats.getMsgInCounter();
+    } catch (PulsarAdminException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
    * Turns built-in geo-replication of {@code namespace} from the source to the target on or off.
    */
   void builtInReplication(String namespace, boolean on) {
@@ -184,15 +204,54 @@ final class BenchClusters implements AutoCloseable {
     }
   }
 
-  /** Deletes the namespace and its topics on both clusters; failures are only reported. */
-  void deleteSpace(String namespace) {
-    for (PulsarAdmin admin : List.of(sourceAdmin, targetAdmin)) {
-      try {
-        admin.namespaces().deleteNamespace(namespace, true);
-      } catch (PulsarAdminException e) {
-        System.err.println("georep-bench: cannot delete " + namespace + ": " + e.getMessage());
-      }
-    }
+  /**
+   * Deletes the namespace and its topics on both clusters, in the background; tries once more after
+   * a second when the broker refuses (a topic still being fenced after built-in replication was
+   * turned off). Completes, never exceptionally, when both are deleted or given up on; a namespace
+   * given up on only costs disk until the clusters are deleted at the end.
+   */
+  CompletableFuture<Void> deleteSpace(String namespace) {
+    return CompletableFuture.allOf(
+        deleteNamespace(sourceAdmin, namespace, true),
+        deleteNamespace(targetAdmin, namespace, true));
+  }
+
+  private static CompletableFuture<Void> deleteNamespace(
+      PulsarAdmin admin, String namespace, boolean retry) {
+    return admin
+        .namespaces()
+        .deleteNamespaceAsync(namespace, true)
+        .orTimeout(30, TimeUnit.SECONDS)
+        .handle((ok, err) -> err)
+        .thenCompose(
+            err -> {
+              if (err == null) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (retry) {
+                return CompletableFuture.supplyAsync(
+                        () -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                    .thenCompose(ignored -> deleteNamespace(admin, namespace, false));
+              }
+              System.err.println(
+                  "georep-bench: could not delete "
+                      + namespace
+                      + " (left until the end): "
+                      + firstLine(err));
+              return CompletableFuture.completedFuture(null);
+            });
+  }
+
+  private static String firstLine(Throwable t) {
+    Throwable cause =
+        t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+            ? t.getCause()
+            : t;
+    String message = String.valueOf(cause.getMessage()).strip();
+    int newline = message.indexOf('\n');
+    return cause.getClass().getSimpleName()
+        + ": "
+        + (newline < 0 ? message : message.substring(0, newline));
   }
 
   @Override

@@ -50,8 +50,8 @@ record BenchSettings(
         50_000,
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(3),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2),
         Duration.ofMinutes(1),
         0,
         0);

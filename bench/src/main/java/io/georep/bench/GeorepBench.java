@@ -45,7 +45,9 @@ public final class GeorepBench implements Callable<Integer> {
   @Option(
       names = "--repetitions",
       paramLabel = "N",
-      description = "Trials per workload and contender (default 3, 1 with --quick).")
+      description =
+          "Trials per workload and contender (default 3, 1 with --quick); 0 runs only the memory"
+              + " scenario.")
   Integer repetitions;
 
   @Option(
@@ -107,6 +109,8 @@ public final class GeorepBench implements Callable<Integer> {
   private String[] arguments = new String[0];
 
   public static void main(String[] args) {
+    // before anything logs: the benchmark's own, quieter logging (see the resource)
+    System.setProperty("logback.configurationFile", "georep-bench-logback.xml");
     GeorepBench bench = new GeorepBench();
     bench.arguments = args;
     System.exit(new CommandLine(bench).execute(args));
@@ -174,9 +178,13 @@ public final class GeorepBench implements Callable<Integer> {
       Map<String, Double> latencyRates = new LinkedHashMap<>();
       Map<Contender, String> unavailable = new EnumMap<>(Contender.class);
       List<TrialResult> trials = new ArrayList<>();
-      out.println(
-          "Warm-up round: built-in streams each workload; half its rate drives the latency phase");
-      for (Workload w : chosenWorkloads) {
+      List<Workload> measured = settings.repetitions() > 0 ? chosenWorkloads : List.of();
+      if (!measured.isEmpty()) {
+        out.println(
+            "Warm-up round: built-in streams each workload; half its rate drives the latency"
+                + " phase");
+      }
+      for (Workload w : measured) {
         double rate = runner.calibrate(w);
         latencyRates.put(w.id(), rate / 2);
         out.printf(
@@ -211,6 +219,7 @@ public final class GeorepBench implements Callable<Integer> {
           }
         }
       }
+      runner.awaitCleanup();
       Optional<Results.MemoryScaleResult> memory = Optional.empty();
       if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
         memory =
@@ -223,6 +232,7 @@ public final class GeorepBench implements Callable<Integer> {
                     settings.catchUpTimeout(),
                     Files.createDirectories(dir.resolve("trials/memory")),
                     out));
+        out.print(MarkdownReport.memoryScale(memory.get()));
       }
       run.put("finishedAt", Instant.now().toString());
       Results results =

@@ -25,6 +25,7 @@ final class MarkdownReport {
           Metric.CPU_MACHINE_STREAM,
           Metric.CPU_OURS_STREAM,
           Metric.CPU_PROCESS_STREAM,
+          Metric.TARGET_BYTES,
           Metric.PEAK_RSS,
           Metric.PEAK_HEAP,
           Metric.FOREIGN_CPU);
@@ -97,7 +98,7 @@ final class MarkdownReport {
                     : ratio(o.value());
         String verdict =
             !o.measured()
-                ? (results.unavailable().containsKey(target.versus())
+                ? (target.versus() != null && results.unavailable().containsKey(target.versus())
                     ? "not measured: " + results.unavailable().get(target.versus())
                     : "not measured")
                 : o.met() ? "met" : "**missed**";
@@ -115,7 +116,7 @@ final class MarkdownReport {
         m.messages(),
         m.messageBytes(),
         m.partitions(),
-        m.complete() ? "all delivered" : "NOT all delivered",
+        m.note(),
         m.seconds(),
         m.peakRssMb(),
         m.peakHeapMb(),
@@ -146,7 +147,7 @@ final class MarkdownReport {
       return NA;
     }
     return switch (m.unit()) {
-      case "msg/s", "MB" -> String.format(Locale.ROOT, "%,.0f", v);
+      case "msg/s", "MB", "B" -> String.format(Locale.ROOT, "%,.0f", v);
       case "ms" -> String.format(Locale.ROOT, v < 10 ? "%.1f" : "%,.0f", v);
       case "cores" -> String.format(Locale.ROOT, "%.2f", v);
       default -> String.format(Locale.ROOT, "%.1f", v);

@@ -45,13 +45,26 @@ final class MemoryScale {
           ContenderSampler memory = new ContenderSampler(daemon)) {
         long deadline = started + timeout.toNanos();
         long forwarded = 0;
-        while (forwarded < total && System.nanoTime() < deadline) {
+        double peakRss = 0;
+        while (forwarded < total && System.nanoTime() < deadline && daemon.alive()) {
           TrialRunner.sleep(Duration.ofSeconds(1));
-          forwarded = forwarded(daemon.statusJson());
+          forwarded = Math.max(forwarded, forwarded(daemon.statusJson()));
+          peakRss = Math.max(peakRss, memory.peakRssKb().orElse(0) / 1024.0);
         }
+        String note =
+            forwarded >= total
+                ? "all delivered"
+                : !daemon.alive()
+                    ? String.format(
+                        Locale.ROOT,
+                        "the daemon died after forwarding %,d messages: %s",
+                        forwarded,
+                        daemon.lastError())
+                    : String.format(
+                        Locale.ROOT, "%,d of %,d forwarded before the timeout", forwarded, total);
         double seconds = (System.nanoTime() - started) / 1e9;
         double rss = memory.rssKb().orElse(0) / 1024.0;
-        double peakRss = memory.peakRssKb().orElse(0) / 1024.0;
+        peakRss = Math.max(peakRss, memory.peakRssKb().orElse(0) / 1024.0);
         return new Results.MemoryScaleResult(
             partitions,
             total,
@@ -60,10 +73,11 @@ final class MemoryScale {
             forwarded >= total,
             peakRss,
             memory.peakHeapBytes() / (1024.0 * 1024.0),
-            rss);
+            rss,
+            note);
       }
     } finally {
-      clusters.deleteSpace(space.namespace());
+      clusters.deleteSpace(space.namespace()).join();
       TrialRunner.deleteTree(dir.resolve("state"));
     }
   }

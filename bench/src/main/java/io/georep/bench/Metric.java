@@ -19,6 +19,7 @@ enum Metric {
       "cost.stream.benchCpuSecPerM", "bench processes CPU, streaming", "s/M msg", false),
   CPU_MACHINE_STREAM("cost.stream.machineCpuSecPerM", "machine CPU, streaming", "s/M msg", false),
   FOREIGN_CPU("noise.foreignCores", "other processes' CPU, streaming", "cores", false),
+  TARGET_BYTES("catchup.targetBytesPerMsg", "bytes written to the target per message", "B", false),
   PEAK_RSS("memory.peakRssMb", "contender peak RSS", "MB", false),
   PEAK_HEAP("memory.peakHeapMb", "contender peak heap used", "MB", false);
 

@@ -152,6 +152,23 @@ sealed interface Replication extends AutoCloseable
       return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(text);
     }
 
+    boolean alive() {
+      return jvm.alive();
+    }
+
+    /** The last lines of the daemon's log that name an error, for a daemon that died. */
+    String lastError() {
+      try {
+        List<String> lines = Files.readAllLines(jvm.log());
+        return lines.stream()
+            .filter(l -> l.contains("Error") || l.contains("ERROR") || l.contains("Exception"))
+            .reduce((a, b) -> b)
+            .orElse("no error in " + jvm.log());
+      } catch (IOException e) {
+        return "no log: " + e.getMessage();
+      }
+    }
+
     /** The status API's JSON, empty when the daemon does not answer (yet). */
     String statusJson() {
       return Http.get("http://127.0.0.1:" + httpPort + "/api/v1/status");

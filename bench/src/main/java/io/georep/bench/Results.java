@@ -41,7 +41,8 @@ record Results(
       boolean complete,
       double peakRssMb,
       double peakHeapMb,
-      double rssAtEndMb) {}
+      double rssAtEndMb,
+      String note) {}
 
   /** The values of one metric over the repetitions, in the order they ran. */
   List<Double> values(Workload workload, Contender contender, Metric metric) {

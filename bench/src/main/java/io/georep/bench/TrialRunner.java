@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -41,6 +42,8 @@ final class TrialRunner {
   private final BenchSettings settings;
   private final Path trialsDir;
   private final PrintStream out;
+  // the previous trial's namespace being deleted while this one writes its backlog
+  private CompletableFuture<Void> cleanup = CompletableFuture.completedFuture(null);
 
   TrialRunner(
       BenchClusters clusters,
@@ -55,10 +58,23 @@ final class TrialRunner {
     this.out = out;
   }
 
+  /** Waits (at most a minute) until the previous trial's namespace is deleted. */
+  void awaitCleanup() {
+    try {
+      cleanup.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      out.println("georep-bench: the previous namespace is still being deleted: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** The warm-up round: built-in streams the workload; returns its throughput (msg/s). */
   double calibrate(Workload workload) {
     TrialSpace space = space("calibrate-" + workload.id(), workload);
     clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    awaitCleanup();
     try (TargetReader reader =
             new TargetReader(clusters.targetClient(), space.streamTopic(), System.nanoTime());
         Replication builtIn = Replication.start(Contender.BUILT_IN, space, clusters, launch);
@@ -74,7 +90,7 @@ final class TrialRunner {
       load.stop();
       return rate;
     } finally {
-      clusters.deleteSpace(space.namespace());
+      cleanup = clusters.deleteSpace(space.namespace());
     }
   }
 
@@ -97,11 +113,13 @@ final class TrialRunner {
         }
         Map<String, Long> pids = new LinkedHashMap<>(clusters.brokerPids());
         pids.put(BENCH, Proc.self());
+        awaitCleanup();
         trial.mark("contender starting");
         try (Replication replication = Replication.start(contender, space, clusters, launch);
             ContenderSampler memory = new ContenderSampler(replication)) {
           replication.pid().ifPresent(pid -> pids.put(CONTENDER, pid));
           catchUp(trial, catchUp, backlog);
+          bytesPerMessage(trial, space);
           halfLoad(trial, space, workload, latency, halfLoadRate, pids);
           noteInFlight(trial, memory, "latency");
           streaming(trial, space, workload, stream, pids);
@@ -129,7 +147,7 @@ final class TrialRunner {
       trial.arrivals.put("latency", boxed(latency.timeline()));
       trial.arrivals.put("stream", boxed(stream.timeline()));
     } finally {
-      clusters.deleteSpace(space.namespace());
+      cleanup = clusters.deleteSpace(space.namespace());
       deleteTree(space.dir().resolve("state"));
     }
     return new TrialResult(
@@ -218,6 +236,21 @@ final class TrialRunner {
       trial.values.put(Metric.CATCHUP_RATE, (backlog - 1) / firstToLast);
     }
     trial.values.put(Metric.CATCHUP_SECONDS, (reader.lastArrival() - started) / 1e9);
+  }
+
+  /** What the catch-up backlog weighs on each side, per message: provenance and batching show. */
+  private void bytesPerMessage(Trial trial, TrialSpace space) {
+    double source = clusters.bytesPerMessage(false, space.catchUpTopic(), space.partitions());
+    double target = clusters.bytesPerMessage(true, space.catchUpTopic(), space.partitions());
+    if (!Double.isNaN(target)) {
+      trial.values.put(Metric.TARGET_BYTES, target);
+      trial.notes.add(
+          String.format(
+              Locale.ROOT,
+              "catch-up: %.0f bytes per message on the source, %.0f on the target",
+              source,
+              target));
+    }
   }
 
   private void halfLoad(
