@@ -5,6 +5,7 @@ import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClusters;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -205,6 +206,36 @@ final class BenchClusters implements AutoCloseable {
   }
 
   /**
+   * Waits (at most {@code timeout}) until no topic of {@code topics} has a replicator left on the
+   * source, after built-in replication was turned off: deleting a topic while its replicator closes
+   * makes the broker refuse ("Topic is already fenced") or hang.
+   */
+  void awaitNoReplicators(List<String> topics, int partitions, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String topic : topics) {
+      while (System.nanoTime() < deadline) {
+        try {
+          var stats =
+              partitions > 0
+                  ? sourceAdmin.topics().getPartitionedStats(topic, false)
+                  : sourceAdmin.topics().getStats(topic);
+          if (stats.getReplication().isEmpty()) {
+            break;
+          }
+        } catch (PulsarAdminException e) {
+          break; // gone, or not answering: the deletion will say
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
    * Deletes the namespace and its topics on both clusters, in the background; tries once more after
    * a second when the broker refuses (a topic still being fenced after built-in replication was
    * turned off). Completes, never exceptionally, when both are deleted or given up on; a namespace
@@ -218,6 +249,7 @@ final class BenchClusters implements AutoCloseable {
 
   private static CompletableFuture<Void> deleteNamespace(
       PulsarAdmin admin, String namespace, boolean retry) {
+    long start = System.nanoTime();
     return admin
         .namespaces()
         .deleteNamespaceAsync(namespace, true)
@@ -226,6 +258,11 @@ final class BenchClusters implements AutoCloseable {
         .thenCompose(
             err -> {
               if (err == null) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (seconds > 5) {
+                  System.err.printf(
+                      Locale.ROOT, "georep-bench: deleting %s took %.1f s%n", namespace, seconds);
+                }
                 return CompletableFuture.completedFuture(null);
               }
               if (retry) {

@@ -217,16 +217,16 @@ sealed interface Replication extends AutoCloseable
   /** The namespace's replication clusters on the source: both while it runs, the source after. */
   final class BuiltIn implements Replication {
     private final BenchClusters clusters;
-    private final String namespace;
+    private final TrialSpace space;
 
-    private BuiltIn(BenchClusters clusters, String namespace) {
+    private BuiltIn(BenchClusters clusters, TrialSpace space) {
       this.clusters = clusters;
-      this.namespace = namespace;
+      this.space = space;
     }
 
     static BuiltIn start(TrialSpace space, BenchClusters clusters) {
       clusters.builtInReplication(space.namespace(), true);
-      return new BuiltIn(clusters, space.namespace());
+      return new BuiltIn(clusters, space);
     }
 
     @Override
@@ -236,7 +236,9 @@ sealed interface Replication extends AutoCloseable
 
     @Override
     public void close() {
-      clusters.builtInReplication(namespace, false);
+      clusters.builtInReplication(space.namespace(), false);
+      clusters.awaitNoReplicators(
+          space.topics(), space.partitions(), java.time.Duration.ofSeconds(20));
     }
   }
 
