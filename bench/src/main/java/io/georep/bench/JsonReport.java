@@ -100,7 +100,7 @@ final class JsonReport {
       ObjectNode r = node.putObject("georep/" + versus.label());
       for (Metric m : Metric.values()) {
         double ratio = results.ratio(w, m, Contender.GEOREP, versus);
-        if (!Double.isNaN(ratio)) {
+        if (m.comparable() && !Double.isNaN(ratio)) {
           r.put(m.key(), ratio);
         }
       }

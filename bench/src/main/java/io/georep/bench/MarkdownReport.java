@@ -71,10 +71,14 @@ final class MarkdownReport {
         List<String> row = new ArrayList<>(List.of(w.label(), m.label() + " (" + m.unit() + ")"));
         columns.forEach(c -> row.add(cell(results.summary(w, c, m), m)));
         if (vsBuiltIn) {
-          row.add(ratio(results.ratio(w, m, Contender.GEOREP, Contender.BUILT_IN)));
+          row.add(
+              m.comparable()
+                  ? ratio(results.ratio(w, m, Contender.GEOREP, Contender.BUILT_IN))
+                  : "");
         }
         if (vsPipe) {
-          row.add(ratio(results.ratio(w, m, Contender.GEOREP, Contender.PIPE)));
+          row.add(
+              m.comparable() ? ratio(results.ratio(w, m, Contender.GEOREP, Contender.PIPE)) : "");
         }
         rows.add(row);
       }

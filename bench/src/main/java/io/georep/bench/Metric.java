@@ -35,6 +35,11 @@ enum Metric {
     this.higherIsBetter = higherIsBetter;
   }
 
+  /** Whether a ratio between contenders means anything (not for the machine's other load). */
+  boolean comparable() {
+    return this != FOREIGN_CPU;
+  }
+
   /** The name in the JSON output. */
   String key() {
     return key;

@@ -134,6 +134,9 @@ final class TrialRunner {
           }
           trial.mark("contender stopping");
         }
+        if (launch.flightRecording() && replicationIsGeorep(contender)) {
+          summarizeRecording(trial, space);
+        }
       } catch (RuntimeException e) {
         trial.notes.add("trial failed: " + e);
         e.printStackTrace(out);
@@ -160,6 +163,31 @@ final class TrialRunner {
         trial.arrivals);
   }
 
+  private static boolean replicationIsGeorep(Contender contender) {
+    return contender == Contender.GEOREP || contender == Contender.GEOREP_NO_STATE;
+  }
+
+  /**
+   * Writes where the daemon's CPU went during the second half of the catch-up (a warm JIT, working
+   * flat out) next to its recording.
+   */
+  private void summarizeRecording(Trial trial, TrialSpace space) {
+    Path recording = space.dir().resolve(space.name() + ".jfr");
+    Long first = trial.nanos.get("catch-up first arrival");
+    Long over = trial.nanos.get("catch-up over");
+    if (!Files.exists(recording) || first == null || over == null) {
+      return;
+    }
+    try {
+      Files.writeString(
+          space.dir().resolve(space.name() + ".jfr.txt"),
+          JfrSummary.summarize(
+              recording, trial.instant(first + (over - first) / 2), trial.instant(over), 25));
+    } catch (IOException | RuntimeException e) {
+      trial.notes.add("cannot summarize " + recording + ": " + e);
+    }
+  }
+
   /** Where the contender reports it: its messages in flight during a measurement. */
   private static void noteInFlight(Trial trial, ContenderSampler sampler, String phase) {
     Long from = trial.nanos.get(phase + " measured from");
@@ -183,11 +211,17 @@ final class TrialRunner {
   /** What a trial gathers as it goes. */
   private static final class Trial {
     final long epoch = System.nanoTime();
+    final java.time.Instant epochInstant = java.time.Instant.now();
     final Map<Metric, Double> values = new EnumMap<>(Metric.class);
     final List<String> notes = new ArrayList<>();
     final Map<String, Double> marks = new LinkedHashMap<>();
     final Map<String, List<Long>> arrivals = new LinkedHashMap<>();
     final Map<String, Long> nanos = new LinkedHashMap<>();
+
+    /** The wall-clock instant of a {@link System#nanoTime()} reading during the trial. */
+    java.time.Instant instant(long nanos) {
+      return epochInstant.plusNanos(nanos - epoch);
+    }
 
     /** Notes when a step happened; returns {@link System#nanoTime()}. */
     long mark(String step) {
@@ -231,6 +265,7 @@ final class TrialRunner {
     }
     trial.marks.put(
         "catch-up first arrival", Math.round((reader.firstArrival() - trial.epoch) / 1e6) / 1e3);
+    trial.nanos.put("catch-up first arrival", reader.firstArrival());
     double firstToLast = (reader.lastArrival() - reader.firstArrival()) / 1e9;
     if (firstToLast > 0) {
       trial.values.put(Metric.CATCHUP_RATE, (backlog - 1) / firstToLast);
