@@ -742,8 +742,10 @@ public final class PartitionReplicator {
         metrics.forwarded(1, head.size, head.publishTime, Positions.format(head.sourceId));
         if (head.targetId != null) {
           lastTarget = Positions.of(head.targetId);
-          positionRuns.add(
-              Positions.of(head.sourceId), routing.partitions()[head.route], lastTarget);
+          if (!BenchDiagnostics.stateWritesDisabled()) {
+            positionRuns.add(
+                Positions.of(head.sourceId), routing.partitions()[head.route], lastTarget);
+          }
         }
       }
       // A filtered message moves the checkpoint too: the cursor may pass it.
@@ -794,9 +796,11 @@ public final class PartitionReplicator {
             acked.publishTime,
             forwardedCount,
             System.currentTimeMillis());
-    long start = System.nanoTime();
-    resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, positionRuns.drain()));
-    metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    if (!BenchDiagnostics.stateWritesDisabled()) {
+      long start = System.nanoTime();
+      resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, positionRuns.drain()));
+      metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
     lastFlushed = checkpoint;
     if (consumer != null) {
       consumer.acknowledgeCumulativeAsync(acked.sourceId);
