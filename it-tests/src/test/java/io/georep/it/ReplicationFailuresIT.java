@@ -140,6 +140,48 @@ class ReplicationFailuresIT {
   }
 
   @Test
+  void aSourceBrokerRestartedMidStreamLosesNothingAndKeepsOrder() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/restart/source-side";
+    try (PulsarAdmin admin = east.newAdmin()) {
+      admin.topics().createPartitionedTopic(topic, 2);
+    }
+    GeorepConfig config = config(link("source-restart", "west", "{ topics: [" + topic + "] }", ""));
+    try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      KeyedWorkload before;
+      try (PulsarClient eastClient = east.newClient()) {
+        before = new KeyedWorkload(eastClient, "source-before", List.of(topic), 20, 200);
+        before.send(1_000);
+        before.close();
+        await("the first 1,000 forwarded")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> forwarded(topics(runner, "source-restart")), n -> n >= 1_000);
+      }
+      // The source goes down under the running link and comes back with the same data.
+      east.stop();
+      east.restart();
+      try (PulsarClient eastClient = east.newClient();
+          PulsarClient westClient = west.newClient();
+          KeyedWorkload after =
+              new KeyedWorkload(eastClient, "source-after", List.of(topic), 20, 200)) {
+        after.send(1_000);
+        for (KeyedWorkload workload : List.of(before, after)) {
+          ReplicationVerifier.Report report = awaitAll(westClient, workload, Map.of(), 1_000);
+          assertThat(report.missing()).isZero();
+          assertThat(report.orderViolations()).isZero();
+          assertThat(report.corrupted()).isZero();
+        }
+        await("every partition RUNNING again")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> topics(runner, "source-restart"),
+                ts -> ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.RUNNING));
+      }
+    }
+  }
+
+  @Test
   void aMissingTargetNamespaceStopsOnlyItsTopicsUntilItIsCreated() throws Exception {
     PulsarCluster east = clusters.get("east");
     PulsarCluster west = clusters.get("west");
