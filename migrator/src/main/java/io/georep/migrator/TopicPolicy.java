@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.admin.TopicPolicies;
 import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.common.policies.data.AutoSubscriptionCreationOverride;
 import org.apache.pulsar.common.policies.data.BacklogQuota;
 import org.apache.pulsar.common.policies.data.DelayedDeliveryPolicies;
 import org.apache.pulsar.common.policies.data.DispatchRate;
@@ -126,7 +127,26 @@ public enum TopicPolicy {
       "schemaCompatibilityStrategy",
       (tp, t) -> tp.getSchemaCompatibilityStrategyAsync(t, false).thenApply(v -> (Object) v),
       (tp, t, v) -> tp.setSchemaCompatibilityStrategyAsync(t, (SchemaCompatibilityStrategy) v),
-      TopicPolicies::removeSchemaCompatibilityStrategyAsync);
+      TopicPolicies::removeSchemaCompatibilityStrategyAsync),
+  COMPACTION_THRESHOLD(
+      "compactionThreshold",
+      (tp, t) -> tp.getCompactionThresholdAsync(t, false).thenApply(v -> (Object) v),
+      (tp, t, v) -> tp.setCompactionThresholdAsync(t, ((Number) v).longValue()),
+      TopicPolicies::removeCompactionThresholdAsync),
+  AUTO_SUBSCRIPTION_CREATION(
+      "autoSubscriptionCreation",
+      (tp, t) -> tp.getAutoSubscriptionCreationAsync(t, false).thenApply(v -> (Object) v),
+      (tp, t, v) -> tp.setAutoSubscriptionCreationAsync(t, (AutoSubscriptionCreationOverride) v),
+      TopicPolicies::removeAutoSubscriptionCreationAsync),
+  DISPATCHER_PAUSE_ON_ACK_STATE_PERSISTENT(
+      "dispatcherPauseOnAckStatePersistent",
+      (tp, t) -> tp.getDispatcherPauseOnAckStatePersistent(t, false).thenApply(v -> (Object) v),
+      // A switch that is only ever set on: off is its absence.
+      (tp, t, v) ->
+          Boolean.TRUE.equals(v)
+              ? tp.setDispatcherPauseOnAckStatePersistent(t)
+              : tp.removeDispatcherPauseOnAckStatePersistent(t),
+      TopicPolicies::removeDispatcherPauseOnAckStatePersistent);
 
   /** Topic-level policies left behind, and why; docs/metadata-sync.md lists the same. */
   public static final Map<String, String> NOT_SYNCED =
@@ -139,16 +159,10 @@ public enum TopicPolicy {
           "throttles Pulsar's own geo-replication, which georep does not use",
           "replicationClusters",
           "names clusters of Pulsar's own geo-replication",
-          "compactionThreshold",
-          "not synced yet",
           "entryFilters",
           "names broker plugins, installed per cluster",
           "resourceGroup",
-          "resource groups are cluster-wide objects that georep does not create",
-          "autoSubscriptionCreation",
-          "not synced yet",
-          "dispatcherPauseOnAckStatePersistent",
-          "not synced yet");
+          "resource groups are cluster-wide objects that georep does not create");
 
   private final String policyName;
   private final Reader reader;
