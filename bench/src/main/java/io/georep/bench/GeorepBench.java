@@ -173,78 +173,90 @@ public final class GeorepBench implements Callable<Integer> {
     out.println("Starting two Pulsar clusters (east -> west) ...");
     long t0 = System.nanoTime();
     try (BenchClusters clusters = BenchClusters.start()) {
-      out.printf(Locale.ROOT, "  ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      TrialRunner runner = new TrialRunner(clusters, launch, settings, dir.resolve("trials"), out);
-      Map<String, Double> latencyRates = new LinkedHashMap<>();
-      Map<Contender, String> unavailable = new EnumMap<>(Contender.class);
-      List<TrialResult> trials = new ArrayList<>();
-      List<Workload> measured = settings.repetitions() > 0 ? chosenWorkloads : List.of();
-      if (!measured.isEmpty()) {
-        out.println(
-            "Warm-up round: built-in streams each workload; half its rate drives the latency"
-                + " phase");
-      }
-      for (Workload w : measured) {
-        double rate = runner.calibrate(w);
-        latencyRates.put(w.id(), rate / 2);
-        out.printf(
-            Locale.ROOT,
-            "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%n",
-            w.label(),
-            rate,
-            rate / 2);
-      }
-      for (int rep = 1; rep <= settings.repetitions(); rep++) {
-        for (Workload w : chosenWorkloads) {
-          for (Contender c : rotated(chosenContenders, rep - 1)) {
-            if (unavailable.containsKey(c)) {
-              continue;
+      try {
+        out.printf(Locale.ROOT, "  ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        TrialRunner runner =
+            new TrialRunner(clusters, launch, settings, dir.resolve("trials"), out);
+        Map<String, Double> latencyRates = new LinkedHashMap<>();
+        Map<Contender, String> unavailable = new EnumMap<>(Contender.class);
+        List<TrialResult> trials = new ArrayList<>();
+        List<Workload> measured = settings.repetitions() > 0 ? chosenWorkloads : List.of();
+        if (!measured.isEmpty()) {
+          out.println(
+              "Warm-up round: built-in streams each workload; half its rate drives the latency"
+                  + " phase");
+        }
+        for (Workload w : measured) {
+          double rate = runner.calibrate(w);
+          latencyRates.put(w.id(), rate / 2);
+          out.printf(
+              Locale.ROOT,
+              "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%n",
+              w.label(),
+              rate,
+              rate / 2);
+        }
+        for (int rep = 1; rep <= settings.repetitions(); rep++) {
+          for (Workload w : chosenWorkloads) {
+            for (Contender c : rotated(chosenContenders, rep - 1)) {
+              if (unavailable.containsKey(c)) {
+                continue;
+              }
+              TrialResult result = runner.run(w, c, rep, latencyRates.get(w.id()));
+              if (result.notes().contains(TrialRunner.NOT_WIRED)) {
+                unavailable.put(c, TrialRunner.NOT_WIRED);
+                result = result.withoutValues();
+              }
+              trials.add(result);
+              out.println(progressLine(settings, w, result));
+              if (result.notes().stream().anyMatch(n -> n.startsWith("trial failed"))) {
+                clusters.restartIfUnhealthy().ifPresent(what -> out.println("      " + what));
+              }
+              Results partial =
+                  new Results(
+                      chosenWorkloads,
+                      chosenContenders,
+                      trials,
+                      latencyRates,
+                      unavailable,
+                      Optional.empty());
+              Files.writeString(dir.resolve("results.json"), JsonReport.render(partial, run));
             }
-            TrialResult result = runner.run(w, c, rep, latencyRates.get(w.id()));
-            if (result.notes().contains(TrialRunner.NOT_WIRED)) {
-              unavailable.put(c, TrialRunner.NOT_WIRED);
-              result = result.withoutValues();
-            }
-            trials.add(result);
-            out.println(progressLine(settings, w, result));
-            Results partial =
-                new Results(
-                    chosenWorkloads,
-                    chosenContenders,
-                    trials,
-                    latencyRates,
-                    unavailable,
-                    Optional.empty());
-            Files.writeString(dir.resolve("results.json"), JsonReport.render(partial, run));
           }
         }
+        runner.awaitCleanup();
+        Optional<Results.MemoryScaleResult> memory = Optional.empty();
+        if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
+          memory =
+              Optional.of(
+                  MemoryScale.run(
+                      clusters,
+                      launch,
+                      settings.memoryPartitions(),
+                      settings.memoryMessagesPerPartition(),
+                      settings.catchUpTimeout(),
+                      Files.createDirectories(dir.resolve("trials/memory")),
+                      out));
+          out.print(MarkdownReport.memoryScale(memory.get()));
+        }
+        run.put("finishedAt", Instant.now().toString());
+        Results results =
+            new Results(
+                chosenWorkloads, chosenContenders, trials, latencyRates, unavailable, memory);
+        String markdown = MarkdownReport.render(results);
+        Files.writeString(dir.resolve("results.json"), JsonReport.render(results, run));
+        Files.writeString(dir.resolve("results.md"), markdown);
+        out.println();
+        out.print(markdown);
+        out.printf(
+            Locale.ROOT,
+            "%nDone in %.1f min; results in %s%n",
+            (System.nanoTime() - t0) / 60e9,
+            dir);
+        return 0;
+      } finally {
+        clusters.saveLogs(dir);
       }
-      runner.awaitCleanup();
-      Optional<Results.MemoryScaleResult> memory = Optional.empty();
-      if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
-        memory =
-            Optional.of(
-                MemoryScale.run(
-                    clusters,
-                    launch,
-                    settings.memoryPartitions(),
-                    settings.memoryMessagesPerPartition(),
-                    settings.catchUpTimeout(),
-                    Files.createDirectories(dir.resolve("trials/memory")),
-                    out));
-        out.print(MarkdownReport.memoryScale(memory.get()));
-      }
-      run.put("finishedAt", Instant.now().toString());
-      Results results =
-          new Results(chosenWorkloads, chosenContenders, trials, latencyRates, unavailable, memory);
-      String markdown = MarkdownReport.render(results);
-      Files.writeString(dir.resolve("results.json"), JsonReport.render(results, run));
-      Files.writeString(dir.resolve("results.md"), markdown);
-      out.println();
-      out.print(markdown);
-      out.printf(
-          Locale.ROOT, "%nDone in %.1f min; results in %s%n", (System.nanoTime() - t0) / 60e9, dir);
-      return 0;
     }
   }
 

@@ -97,7 +97,20 @@ final class TrialRunner {
   TrialResult run(Workload workload, Contender contender, int repetition, double halfLoadRate) {
     TrialSpace space = space(workload.id() + "-r" + repetition + "-" + contender.label(), workload);
     Trial trial = new Trial();
-    clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    try {
+      clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    } catch (RuntimeException e) {
+      trial.notes.add("trial failed: " + e);
+      cleanup = clusters.deleteSpace(space.namespace());
+      return new TrialResult(
+          workload.id(),
+          contender,
+          repetition,
+          trial.values,
+          trial.notes,
+          trial.marks,
+          trial.arrivals);
+    }
     try (TargetReader catchUp =
             new TargetReader(clusters.targetClient(), space.catchUpTopic(), trial.epoch);
         TargetReader latency =
