@@ -122,21 +122,13 @@ public final class GeorepBench implements Callable<Integer> {
       throw new IllegalStateException("the benchmark reads /proc and runs on Linux only");
     }
     BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.full();
-    if (repetitions != null) {
-      settings = settings.withRepetitions(repetitions);
-    }
-    if (warmupSeconds != null || measureSeconds != null) {
-      settings =
-          settings.withPhases(
-              warmupSeconds == null ? settings.warmup() : Duration.ofSeconds(warmupSeconds),
-              measureSeconds == null ? settings.streaming() : Duration.ofSeconds(measureSeconds));
-    }
-    if (catchUpMessages != null) {
-      settings = settings.withCatchUp(catchUpMessages);
-    }
-    if (memoryPartitions != null) {
-      settings = settings.withMemoryPartitions(memoryPartitions);
-    }
+    settings =
+        settings.with(
+            repetitions,
+            catchUpMessages,
+            warmupSeconds == null ? null : Duration.ofSeconds(warmupSeconds),
+            measureSeconds == null ? null : Duration.ofSeconds(measureSeconds),
+            memoryPartitions);
     List<Workload> chosenWorkloads =
         workloads == null ? Workload.ALL : workloads.stream().map(Workload::byId).toList();
     List<Contender> chosenContenders =
