@@ -51,6 +51,16 @@ final class BenchClusters implements AutoCloseable {
                   "gcWaitTime", "60000",
                   "journalMaxSizeMB", "512")));
 
+  /** The testkit's system property for more broker JVM options. */
+  static final String BROKER_JVM_OPTIONS_PROPERTY = "georep.testkit.brokerJvmOptions";
+
+  /**
+   * More heap and direct memory than the testkit's default for each broker (which shares its JVM
+   * with its bookie): at full speed with 1 KB messages, 512 MB of direct memory runs out, and the
+   * bookie's writes fail. Unless the property is set already.
+   */
+  static final String BROKER_JVM_OPTIONS = "-Xmx1g -XX:MaxDirectMemorySize=2g";
+
   private final PulsarCluster source;
   private final PulsarCluster target;
   private final PulsarAdmin sourceAdmin;
@@ -68,6 +78,9 @@ final class BenchClusters implements AutoCloseable {
   }
 
   static BenchClusters start() {
+    if (System.getProperty(BROKER_JVM_OPTIONS_PROPERTY) == null) {
+      System.setProperty(BROKER_JVM_OPTIONS_PROPERTY, BROKER_JVM_OPTIONS);
+    }
     List<PulsarCluster> clusters = PulsarClusters.start(spec(SOURCE), spec(TARGET));
     BenchClusters bench = new BenchClusters(clusters.get(0), clusters.get(1));
     try {

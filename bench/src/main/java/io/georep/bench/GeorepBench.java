@@ -159,6 +159,10 @@ public final class GeorepBench implements Callable<Integer> {
     run.put("machine", Machine.describe());
     run.put("settings", settings.describe());
     run.put("brokerSettings", BenchClusters.BROKER_SETTINGS);
+    run.put(
+        "brokerJvmOptions",
+        System.getProperty(
+            BenchClusters.BROKER_JVM_OPTIONS_PROPERTY, BenchClusters.BROKER_JVM_OPTIONS));
     run.put("startedAt", Instant.now().toString());
     out.printf("georep-bench: %s%n", Machine.summary());
     out.printf("Results and logs in %s%n", dir);
