@@ -100,6 +100,14 @@ public final class GeorepBench implements Callable<Integer> {
   boolean flightRecording;
 
   @Option(
+      names = "--render",
+      paramLabel = "FILE",
+      description =
+          "Runs nothing: renders the markdown tables again from a results.json, writes them to"
+              + " results.md beside it and prints them.")
+  Path render;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
       description = "Where results and logs go (default bench/target/results/<time>).")
@@ -118,6 +126,12 @@ public final class GeorepBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (render != null) {
+      String markdown = MarkdownReport.render(JsonReport.read(Files.readString(render)));
+      Files.writeString(render.toAbsolutePath().resolveSibling("results.md"), markdown);
+      out.print(markdown);
+      return 0;
+    }
     if (!Proc.available()) {
       throw new IllegalStateException("the benchmark reads /proc and runs on Linux only");
     }
@@ -155,7 +169,7 @@ public final class GeorepBench implements Callable<Integer> {
             flightRecording);
 
     Map<String, Object> run = new LinkedHashMap<>();
-    run.put("command", "bin/georep-bench " + String.join(" ", arguments));
+    run.put("command", ("bin/georep-bench " + String.join(" ", arguments)).strip());
     run.put("machine", Machine.describe());
     run.put("settings", settings.describe());
     run.put("brokerSettings", BenchClusters.BROKER_SETTINGS);
@@ -200,7 +214,7 @@ public final class GeorepBench implements Callable<Integer> {
               }
               TrialResult result = runner.run(w, c, rep, latencyRates.get(w.id()));
               if (result.notes().contains(TrialRunner.NOT_WIRED)) {
-                unavailable.put(c, TrialRunner.NOT_WIRED);
+                unavailable.put(c, TrialRunner.NOT_WIRED_SHORT);
                 result = result.withoutValues();
               }
               trials.add(result);

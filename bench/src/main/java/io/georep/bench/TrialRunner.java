@@ -248,6 +248,10 @@ final class TrialRunner {
       "not wired: the daemon wrote checkpoints although started with -Dgeorep.bench.noState=true"
           + " (PartitionReplicator does not read BenchDiagnostics yet)";
 
+  /** Why a contender whose trial carried {@link #NOT_WIRED} was not measured, in short. */
+  static final String NOT_WIRED_SHORT =
+      "not wired (PartitionReplicator does not read BenchDiagnostics yet)";
+
   private void catchUp(Trial trial, TargetReader reader, long backlog) {
     long started = System.nanoTime();
     long deadline = started + settings.catchUpTimeout().toNanos();
