@@ -3,6 +3,7 @@ package io.georep.bench;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClusters;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,17 +34,32 @@ final class BenchClusters implements AutoCloseable {
   /**
    * The broker settings of both clusters, on top of the testkit's. Built-in replication starts at
    * the earliest message (for the catch-up phase); trials' namespaces can be deleted with their
-   * topics; topics without subscribers are not deleted under a trial's feet; the bookie reclaims
-   * the disk of deleted ledgers within a minute and keeps its journal small, since a full run
-   * writes tens of gigabytes.
+   * topics; topics without subscribers are not deleted under a trial's feet; the broker never
+   * quarantines its only bookie (reads racing a namespace's deletion fail, and five failures in a
+   * minute would otherwise take the bookie out for half an hour); the bookie reclaims the disk of
+   * deleted ledgers within a minute and keeps its journal small, since a full run writes tens of
+   * gigabytes.
    */
   static final Map<String, String> BROKER_SETTINGS =
-      Map.of(
-          "replicationStartAt", "earliest",
-          "forceDeleteNamespaceAllowed", "true",
-          "brokerDeleteInactiveTopicsEnabled", "false",
-          "gcWaitTime", "60000",
-          "journalMaxSizeMB", "512");
+      Collections.unmodifiableMap(
+          new LinkedHashMap<>(
+              Map.of(
+                  "replicationStartAt", "earliest",
+                  "forceDeleteNamespaceAllowed", "true",
+                  "brokerDeleteInactiveTopicsEnabled", "false",
+                  "bookkeeperClientHealthCheckEnabled", "false",
+                  "gcWaitTime", "60000",
+                  "journalMaxSizeMB", "512")));
+
+  /** The testkit's system property for more broker JVM options. */
+  static final String BROKER_JVM_OPTIONS_PROPERTY = "georep.testkit.brokerJvmOptions";
+
+  /**
+   * More heap and direct memory than the testkit's default for each broker (which shares its JVM
+   * with its bookie): at full speed with 1 KB messages, 512 MB of direct memory runs out, and the
+   * bookie's writes fail. Unless the property is set already.
+   */
+  static final String BROKER_JVM_OPTIONS = "-Xmx1g -XX:MaxDirectMemorySize=2g";
 
   private final PulsarCluster source;
   private final PulsarCluster target;
@@ -62,6 +78,9 @@ final class BenchClusters implements AutoCloseable {
   }
 
   static BenchClusters start() {
+    if (System.getProperty(BROKER_JVM_OPTIONS_PROPERTY) == null) {
+      System.setProperty(BROKER_JVM_OPTIONS_PROPERTY, BROKER_JVM_OPTIONS);
+    }
     List<PulsarCluster> clusters = PulsarClusters.start(spec(SOURCE), spec(TARGET));
     BenchClusters bench = new BenchClusters(clusters.get(0), clusters.get(1));
     try {
@@ -289,6 +308,37 @@ final class BenchClusters implements AutoCloseable {
     return cause.getClass().getSimpleName()
         + ": "
         + (newline < 0 ? message : message.substring(0, newline));
+  }
+
+  /**
+   * Restarts a cluster whose broker does not pass its health check (a write and a read through a
+   * topic), so that one broken trial does not break every later one. Returns what it did.
+   */
+  java.util.Optional<String> restartIfUnhealthy() {
+    for (PulsarCluster cluster : List.of(source, target)) {
+      try (PulsarAdmin admin = cluster.newAdmin()) {
+        admin.brokers().healthcheck(org.apache.pulsar.common.naming.TopicVersion.V2);
+      } catch (PulsarAdminException | RuntimeException e) {
+        cluster.restart();
+        return java.util.Optional.of(
+            "restarted " + cluster.name() + ", whose health check failed: " + e.getMessage());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Copies each broker's log (before the clusters go, with their data) into {@code dir}. */
+  void saveLogs(java.nio.file.Path dir) {
+    for (PulsarCluster cluster : List.of(source, target)) {
+      try {
+        java.nio.file.Files.copy(
+            cluster.logFile(),
+            dir.resolve(cluster.name() + "-broker.log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.io.IOException e) {
+        System.err.println("georep-bench: cannot keep the log of " + cluster.name() + ": " + e);
+      }
+    }
   }
 
   @Override

@@ -61,61 +61,26 @@ record BenchSettings(
     return workload.kilobyte() ? catchUpKilobyte : catchUpSmall;
   }
 
-  BenchSettings withRepetitions(int n) {
+  /**
+   * The same with what the command line overrides; a null keeps the value. {@code measure} is the
+   * measured part of the latency and streaming phases and of the warm-up round's streaming.
+   */
+  BenchSettings with(
+      Integer repetitions,
+      Long catchUpMessages,
+      Duration warmup,
+      Duration measure,
+      Integer memoryPartitions) {
     return new BenchSettings(
-        n,
-        catchUpKilobyte,
-        catchUpSmall,
-        calibration,
-        warmup,
-        latency,
-        streaming,
+        repetitions != null ? repetitions : this.repetitions,
+        catchUpMessages != null ? catchUpMessages : catchUpKilobyte,
+        catchUpMessages != null ? catchUpMessages : catchUpSmall,
+        measure != null ? measure : calibration,
+        warmup != null ? warmup : this.warmup,
+        measure != null ? measure : latency,
+        measure != null ? measure : streaming,
         catchUpTimeout,
-        memoryPartitions,
-        memoryMessagesPerPartition);
-  }
-
-  BenchSettings withMemoryPartitions(int n) {
-    return new BenchSettings(
-        repetitions,
-        catchUpKilobyte,
-        catchUpSmall,
-        calibration,
-        warmup,
-        latency,
-        streaming,
-        catchUpTimeout,
-        n,
-        memoryMessagesPerPartition);
-  }
-
-  /** The same with other warm-up and measurement durations for the latency and streaming phases. */
-  BenchSettings withPhases(Duration warmup, Duration measure) {
-    return new BenchSettings(
-        repetitions,
-        catchUpKilobyte,
-        catchUpSmall,
-        measure,
-        warmup,
-        measure,
-        measure,
-        catchUpTimeout,
-        memoryPartitions,
-        memoryMessagesPerPartition);
-  }
-
-  /** The same with a catch-up backlog of {@code messages} for every message size. */
-  BenchSettings withCatchUp(long messages) {
-    return new BenchSettings(
-        repetitions,
-        messages,
-        messages,
-        calibration,
-        warmup,
-        latency,
-        streaming,
-        catchUpTimeout,
-        memoryPartitions,
+        memoryPartitions != null ? memoryPartitions : this.memoryPartitions,
         memoryMessagesPerPartition);
   }
 

@@ -100,6 +100,14 @@ public final class GeorepBench implements Callable<Integer> {
   boolean flightRecording;
 
   @Option(
+      names = "--render",
+      paramLabel = "FILE",
+      description =
+          "Runs nothing: renders the markdown tables again from a results.json, writes them to"
+              + " results.md beside it and prints them.")
+  Path render;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
       description = "Where results and logs go (default bench/target/results/<time>).")
@@ -118,25 +126,23 @@ public final class GeorepBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (render != null) {
+      String markdown = MarkdownReport.render(JsonReport.read(Files.readString(render)));
+      Files.writeString(render.toAbsolutePath().resolveSibling("results.md"), markdown);
+      out.print(markdown);
+      return 0;
+    }
     if (!Proc.available()) {
       throw new IllegalStateException("the benchmark reads /proc and runs on Linux only");
     }
     BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.full();
-    if (repetitions != null) {
-      settings = settings.withRepetitions(repetitions);
-    }
-    if (warmupSeconds != null || measureSeconds != null) {
-      settings =
-          settings.withPhases(
-              warmupSeconds == null ? settings.warmup() : Duration.ofSeconds(warmupSeconds),
-              measureSeconds == null ? settings.streaming() : Duration.ofSeconds(measureSeconds));
-    }
-    if (catchUpMessages != null) {
-      settings = settings.withCatchUp(catchUpMessages);
-    }
-    if (memoryPartitions != null) {
-      settings = settings.withMemoryPartitions(memoryPartitions);
-    }
+    settings =
+        settings.with(
+            repetitions,
+            catchUpMessages,
+            warmupSeconds == null ? null : Duration.ofSeconds(warmupSeconds),
+            measureSeconds == null ? null : Duration.ofSeconds(measureSeconds),
+            memoryPartitions);
     List<Workload> chosenWorkloads =
         workloads == null ? Workload.ALL : workloads.stream().map(Workload::byId).toList();
     List<Contender> chosenContenders =
@@ -163,88 +169,104 @@ public final class GeorepBench implements Callable<Integer> {
             flightRecording);
 
     Map<String, Object> run = new LinkedHashMap<>();
-    run.put("command", "bin/georep-bench " + String.join(" ", arguments));
+    run.put("command", ("bin/georep-bench " + String.join(" ", arguments)).strip());
     run.put("machine", Machine.describe());
     run.put("settings", settings.describe());
     run.put("brokerSettings", BenchClusters.BROKER_SETTINGS);
+    run.put(
+        "brokerJvmOptions",
+        System.getProperty(
+            BenchClusters.BROKER_JVM_OPTIONS_PROPERTY, BenchClusters.BROKER_JVM_OPTIONS));
     run.put("startedAt", Instant.now().toString());
     out.printf("georep-bench: %s%n", Machine.summary());
     out.printf("Results and logs in %s%n", dir);
     out.println("Starting two Pulsar clusters (east -> west) ...");
     long t0 = System.nanoTime();
     try (BenchClusters clusters = BenchClusters.start()) {
-      out.printf(Locale.ROOT, "  ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      TrialRunner runner = new TrialRunner(clusters, launch, settings, dir.resolve("trials"), out);
-      Map<String, Double> latencyRates = new LinkedHashMap<>();
-      Map<Contender, String> unavailable = new EnumMap<>(Contender.class);
-      List<TrialResult> trials = new ArrayList<>();
-      List<Workload> measured = settings.repetitions() > 0 ? chosenWorkloads : List.of();
-      if (!measured.isEmpty()) {
-        out.println(
-            "Warm-up round: built-in streams each workload; half its rate drives the latency"
-                + " phase");
-      }
-      for (Workload w : measured) {
-        double rate = runner.calibrate(w);
-        latencyRates.put(w.id(), rate / 2);
-        out.printf(
-            Locale.ROOT,
-            "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%n",
-            w.label(),
-            rate,
-            rate / 2);
-      }
-      for (int rep = 1; rep <= settings.repetitions(); rep++) {
-        for (Workload w : chosenWorkloads) {
-          for (Contender c : rotated(chosenContenders, rep - 1)) {
-            if (unavailable.containsKey(c)) {
-              continue;
+      try {
+        out.printf(Locale.ROOT, "  ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        TrialRunner runner =
+            new TrialRunner(clusters, launch, settings, dir.resolve("trials"), out);
+        Map<String, Double> latencyRates = new LinkedHashMap<>();
+        Map<Contender, String> unavailable = new EnumMap<>(Contender.class);
+        List<TrialResult> trials = new ArrayList<>();
+        List<Workload> measured = settings.repetitions() > 0 ? chosenWorkloads : List.of();
+        if (!measured.isEmpty()) {
+          out.println(
+              "Warm-up round: built-in streams each workload; half its rate drives the latency"
+                  + " phase");
+        }
+        for (Workload w : measured) {
+          double rate = runner.calibrate(w);
+          latencyRates.put(w.id(), rate / 2);
+          out.printf(
+              Locale.ROOT,
+              "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%n",
+              w.label(),
+              rate,
+              rate / 2);
+        }
+        for (int rep = 1; rep <= settings.repetitions(); rep++) {
+          for (Workload w : chosenWorkloads) {
+            for (Contender c : rotated(chosenContenders, rep - 1)) {
+              if (unavailable.containsKey(c)) {
+                continue;
+              }
+              TrialResult result = runner.run(w, c, rep, latencyRates.get(w.id()));
+              if (result.notes().contains(TrialRunner.NOT_WIRED)) {
+                unavailable.put(c, TrialRunner.NOT_WIRED_SHORT);
+                result = result.withoutValues();
+              }
+              trials.add(result);
+              out.println(progressLine(settings, w, result));
+              if (result.notes().stream().anyMatch(n -> n.startsWith("trial failed"))) {
+                clusters.restartIfUnhealthy().ifPresent(what -> out.println("      " + what));
+              }
+              Results partial =
+                  new Results(
+                      chosenWorkloads,
+                      chosenContenders,
+                      trials,
+                      latencyRates,
+                      unavailable,
+                      Optional.empty());
+              Files.writeString(dir.resolve("results.json"), JsonReport.render(partial, run));
             }
-            TrialResult result = runner.run(w, c, rep, latencyRates.get(w.id()));
-            if (result.notes().contains(TrialRunner.NOT_WIRED)) {
-              unavailable.put(c, TrialRunner.NOT_WIRED);
-              result = result.withoutValues();
-            }
-            trials.add(result);
-            out.println(progressLine(settings, w, result));
-            Results partial =
-                new Results(
-                    chosenWorkloads,
-                    chosenContenders,
-                    trials,
-                    latencyRates,
-                    unavailable,
-                    Optional.empty());
-            Files.writeString(dir.resolve("results.json"), JsonReport.render(partial, run));
           }
         }
+        runner.awaitCleanup();
+        Optional<Results.MemoryScaleResult> memory = Optional.empty();
+        if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
+          memory =
+              Optional.of(
+                  MemoryScale.run(
+                      clusters,
+                      launch,
+                      settings.memoryPartitions(),
+                      settings.memoryMessagesPerPartition(),
+                      settings.catchUpTimeout(),
+                      Files.createDirectories(dir.resolve("trials/memory")),
+                      out));
+          out.print(MarkdownReport.memoryScale(memory.get()));
+        }
+        run.put("finishedAt", Instant.now().toString());
+        Results results =
+            new Results(
+                chosenWorkloads, chosenContenders, trials, latencyRates, unavailable, memory);
+        String markdown = MarkdownReport.render(results);
+        Files.writeString(dir.resolve("results.json"), JsonReport.render(results, run));
+        Files.writeString(dir.resolve("results.md"), markdown);
+        out.println();
+        out.print(markdown);
+        out.printf(
+            Locale.ROOT,
+            "%nDone in %.1f min; results in %s%n",
+            (System.nanoTime() - t0) / 60e9,
+            dir);
+        return 0;
+      } finally {
+        clusters.saveLogs(dir);
       }
-      runner.awaitCleanup();
-      Optional<Results.MemoryScaleResult> memory = Optional.empty();
-      if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
-        memory =
-            Optional.of(
-                MemoryScale.run(
-                    clusters,
-                    launch,
-                    settings.memoryPartitions(),
-                    settings.memoryMessagesPerPartition(),
-                    settings.catchUpTimeout(),
-                    Files.createDirectories(dir.resolve("trials/memory")),
-                    out));
-        out.print(MarkdownReport.memoryScale(memory.get()));
-      }
-      run.put("finishedAt", Instant.now().toString());
-      Results results =
-          new Results(chosenWorkloads, chosenContenders, trials, latencyRates, unavailable, memory);
-      String markdown = MarkdownReport.render(results);
-      Files.writeString(dir.resolve("results.json"), JsonReport.render(results, run));
-      Files.writeString(dir.resolve("results.md"), markdown);
-      out.println();
-      out.print(markdown);
-      out.printf(
-          Locale.ROOT, "%nDone in %.1f min; results in %s%n", (System.nanoTime() - t0) / 60e9, dir);
-      return 0;
     }
   }
 

@@ -1,9 +1,13 @@
 package io.georep.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +23,8 @@ final class JsonReport {
   static String render(Results results, Map<String, Object> run) {
     ObjectNode root = JSON.createObjectNode();
     root.set("run", JSON.valueToTree(run));
+    ArrayNode contenders = root.putArray("contenders");
+    results.contenders().forEach(c -> contenders.add(c.label()));
     ArrayNode workloads = root.putArray("workloads");
     for (Workload w : results.workloads()) {
       ObjectNode node = workloads.addObject();
@@ -89,6 +95,96 @@ final class JsonReport {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write the results as JSON", e);
     }
+  }
+
+  /**
+   * The results of a run read back from what {@link #render} wrote, so that the tables can be
+   * rendered again (by {@code bin/georep-bench --render FILE}).
+   */
+  static Results read(String json) throws java.io.IOException {
+    JsonNode root = JSON.readTree(json);
+    List<Workload> workloads = new ArrayList<>();
+    Map<String, Double> latencyRates = new LinkedHashMap<>();
+    for (JsonNode w : root.path("workloads")) {
+      Workload workload = Workload.byId(w.path("id").asText());
+      workloads.add(workload);
+      if (w.has("latencyPhaseRate")) {
+        latencyRates.put(workload.id(), w.path("latencyPhaseRate").asDouble());
+      }
+    }
+    List<Contender> contenders = new ArrayList<>();
+    JsonNode listed =
+        root.has("contenders")
+            ? root.path("contenders")
+            : JSON.valueToTree(
+                iterable(root.path("workloads").path(0).path("contenders").fieldNames()));
+    listed.forEach(c -> contenders.add(Contender.byLabel(c.asText())));
+    List<TrialResult> trials = new ArrayList<>();
+    for (JsonNode t : root.path("trials")) {
+      Map<Metric, Double> values = new java.util.EnumMap<>(Metric.class);
+      t.path("values")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isNumber()) {
+                  values.put(Metric.byKey(e.getKey()), e.getValue().asDouble());
+                }
+              });
+      List<String> notes = new ArrayList<>();
+      t.path("notes").forEach(n -> notes.add(n.asText()));
+      Map<String, Double> marks = new LinkedHashMap<>();
+      t.path("marks")
+          .fields()
+          .forEachRemaining(e -> marks.put(e.getKey(), e.getValue().asDouble()));
+      Map<String, List<Long>> arrivals = new LinkedHashMap<>();
+      t.path("arrivalsPerSecond")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                List<Long> perSecond = new ArrayList<>();
+                e.getValue().forEach(v -> perSecond.add(v.asLong()));
+                arrivals.put(e.getKey(), perSecond);
+              });
+      trials.add(
+          new TrialResult(
+              t.path("workload").asText(),
+              Contender.byLabel(t.path("contender").asText()),
+              t.path("repetition").asInt(),
+              values,
+              notes,
+              marks,
+              arrivals));
+    }
+    Map<Contender, String> unavailable = new java.util.EnumMap<>(Contender.class);
+    root.path("unavailable")
+        .fields()
+        .forEachRemaining(
+            e -> unavailable.put(Contender.byLabel(e.getKey()), e.getValue().asText()));
+    java.util.Optional<Results.MemoryScaleResult> memory = java.util.Optional.empty();
+    JsonNode m = root.path("memoryScale");
+    if (m.isObject()) {
+      memory =
+          java.util.Optional.of(
+              new Results.MemoryScaleResult(
+                  m.path("partitions").asInt(),
+                  m.path("messages").asLong(),
+                  m.path("messageBytes").asInt(),
+                  m.path("seconds").asDouble(),
+                  m.path("complete").asBoolean(),
+                  m.path("peakRssMb").asDouble(),
+                  m.path("peakHeapMb").asDouble(),
+                  m.path("rssAtEndMb").asDouble(),
+                  m.path("note")
+                      .asText(
+                          m.path("complete").asBoolean() ? "all delivered" : "NOT all delivered")));
+    }
+    return new Results(workloads, contenders, trials, latencyRates, unavailable, memory);
+  }
+
+  private static <T> List<T> iterable(java.util.Iterator<T> iterator) {
+    List<T> list = new ArrayList<>();
+    iterator.forEachRemaining(list::add);
+    return list;
   }
 
   private static void ratios(ObjectNode node, Results results, Workload w) {

@@ -50,7 +50,17 @@ final class MarkdownReport {
 
   /** The main table: one row per workload and metric, a column per contender, then the ratios. */
   static String figures(Results results) {
-    List<Contender> columns = new ArrayList<>(results.contenders());
+    // a contender that measured nothing (one not wired, say) gets no column; the notes say why
+    List<Contender> columns =
+        results.contenders().stream()
+            .filter(
+                c ->
+                    results.workloads().stream()
+                        .anyMatch(
+                            w ->
+                                java.util.Arrays.stream(Metric.values())
+                                    .anyMatch(m -> results.summary(w, c, m).n() > 0)))
+            .toList();
     boolean vsBuiltIn = columns.contains(Contender.BUILT_IN);
     boolean vsPipe = columns.contains(Contender.PIPE);
     List<String> header = new ArrayList<>(List.of("workload", "metric"));
@@ -103,7 +113,10 @@ final class MarkdownReport {
         String verdict =
             !o.measured()
                 ? (target.versus() != null && results.unavailable().containsKey(target.versus())
-                    ? "not measured: " + results.unavailable().get(target.versus())
+                    ? "not measured: "
+                        + target.versus().label()
+                        + " "
+                        + results.unavailable().get(target.versus())
                     : "not measured")
                 : o.met() ? "met" : "**missed**";
         rows.add(List.of(target.goal(), labelOf(results, o.workload()), value, verdict));

@@ -40,6 +40,16 @@ enum Metric {
     return this != FOREIGN_CPU;
   }
 
+  /** The metric named {@code key} in the JSON output. */
+  static Metric byKey(String key) {
+    for (Metric m : values()) {
+      if (m.key.equals(key)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown metric " + key);
+  }
+
   /** The name in the JSON output. */
   String key() {
     return key;

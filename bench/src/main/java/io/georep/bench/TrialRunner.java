@@ -97,7 +97,13 @@ final class TrialRunner {
   TrialResult run(Workload workload, Contender contender, int repetition, double halfLoadRate) {
     TrialSpace space = space(workload.id() + "-r" + repetition + "-" + contender.label(), workload);
     Trial trial = new Trial();
-    clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    try {
+      clusters.createSpace(space.namespace(), space.topics(), workload.partitions());
+    } catch (RuntimeException e) {
+      trial.notes.add("trial failed: " + e);
+      cleanup = clusters.deleteSpace(space.namespace());
+      return trial.result(workload, contender, repetition);
+    }
     try (TargetReader catchUp =
             new TargetReader(clusters.targetClient(), space.catchUpTopic(), trial.epoch);
         TargetReader latency =
@@ -153,14 +159,7 @@ final class TrialRunner {
       cleanup = clusters.deleteSpace(space.namespace());
       deleteTree(space.dir().resolve("state"));
     }
-    return new TrialResult(
-        workload.id(),
-        contender,
-        repetition,
-        trial.values,
-        trial.notes,
-        trial.marks,
-        trial.arrivals);
+    return trial.result(workload, contender, repetition);
   }
 
   private static boolean replicationIsGeorep(Contender contender) {
@@ -218,6 +217,10 @@ final class TrialRunner {
     final Map<String, List<Long>> arrivals = new LinkedHashMap<>();
     final Map<String, Long> nanos = new LinkedHashMap<>();
 
+    TrialResult result(Workload workload, Contender contender, int repetition) {
+      return new TrialResult(workload.id(), contender, repetition, values, notes, marks, arrivals);
+    }
+
     /** The wall-clock instant of a {@link System#nanoTime()} reading during the trial. */
     java.time.Instant instant(long nanos) {
       return epochInstant.plusNanos(nanos - epoch);
@@ -244,6 +247,10 @@ final class TrialRunner {
   static final String NOT_WIRED =
       "not wired: the daemon wrote checkpoints although started with -Dgeorep.bench.noState=true"
           + " (PartitionReplicator does not read BenchDiagnostics yet)";
+
+  /** Why a contender whose trial carried {@link #NOT_WIRED} was not measured, in short. */
+  static final String NOT_WIRED_SHORT =
+      "not wired (PartitionReplicator does not read BenchDiagnostics yet)";
 
   private void catchUp(Trial trial, TargetReader reader, long backlog) {
     long started = System.nanoTime();
@@ -295,46 +302,34 @@ final class TrialRunner {
       TargetReader reader,
       double rate,
       Map<String, Long> pids) {
-    Map<Metric, Double> values = trial.values;
-    List<String> notes = trial.notes;
     try (LoadGenerator load =
         new LoadGenerator(clusters.sourceClient(), space.latencyTopic(), workload.messageBytes())) {
       trial.mark("latency load starting");
       load.startPaced(rate);
-      sleep(settings.warmup());
-      reader.recordLags(true);
-      long before = reader.received();
-      trial.mark("latency measured from");
-      CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
-      sleep(settings.latency());
-      CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
-      trial.mark("latency measured to");
-      long delivered = reader.received() - before;
-      reader.recordLags(false);
-      load.stop();
+      Window window = measure(trial, "latency", load, reader, pids, settings.latency(), true);
       long[] lags = reader.sortedLags();
-      CpuMeter.Usage cpu = CpuMeter.between(from, to);
-      values.put(Metric.HALF_LOAD_RATE, delivered / cpu.wallSeconds());
+      trial.values.put(Metric.HALF_LOAD_RATE, window.deliveredPerSecond());
       if (lags.length == 0) {
-        notes.add("latency: nothing arrived during the measurement");
+        trial.notes.add("latency: nothing arrived during the measurement");
         return;
       }
-      values.put(Metric.LAG_P50, Stats.percentile(lags, 50) / 1e6);
-      values.put(Metric.LAG_P99, Stats.percentile(lags, 99) / 1e6);
-      values.put(Metric.LAG_MAX, Stats.percentile(lags, 100) / 1e6);
-      double millions = delivered / 1e6;
-      values.put(Metric.CPU_MACHINE_HALF, cpu.machineSeconds() / millions);
-      values.put(Metric.CPU_OURS_HALF, cpu.processSum() / millions);
-      if (pids.containsKey(CONTENDER)) {
-        values.put(Metric.CPU_PROCESS_HALF, cpu.of(CONTENDER) / millions);
-      }
-      if (delivered < 0.95 * rate * cpu.wallSeconds()) {
-        notes.add(
+      trial.values.put(Metric.LAG_P50, Stats.percentile(lags, 50) / 1e6);
+      trial.values.put(Metric.LAG_P99, Stats.percentile(lags, 99) / 1e6);
+      trial.values.put(Metric.LAG_MAX, Stats.percentile(lags, 100) / 1e6);
+      cost(
+          trial,
+          window,
+          pids,
+          Metric.CPU_MACHINE_HALF,
+          Metric.CPU_OURS_HALF,
+          Metric.CPU_PROCESS_HALF);
+      if (window.deliveredPerSecond() < 0.95 * rate) {
+        trial.notes.add(
             String.format(
                 Locale.ROOT,
                 "latency: delivered %,.0f msg/s of the %,.0f msg/s written: the contender falls"
                     + " behind at this rate",
-                delivered / cpu.wallSeconds(),
+                window.deliveredPerSecond(),
                 rate));
       }
     }
@@ -346,42 +341,91 @@ final class TrialRunner {
       Workload workload,
       TargetReader reader,
       Map<String, Long> pids) {
-    Map<Metric, Double> values = trial.values;
-    List<String> notes = trial.notes;
     try (LoadGenerator load =
         new LoadGenerator(clusters.sourceClient(), space.streamTopic(), workload.messageBytes())) {
       trial.mark("streaming load starting");
       load.startFullSpeed();
-      sleep(settings.warmup());
-      long before = reader.received();
-      long sentBefore = load.acknowledged();
-      trial.mark("streaming measured from");
-      CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
-      sleep(settings.streaming());
-      CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
-      trial.mark("streaming measured to");
-      long delivered = reader.received() - before;
-      long written = load.acknowledged() - sentBefore;
-      load.stop();
-      CpuMeter.Usage cpu = CpuMeter.between(from, to);
-      if (delivered == 0) {
-        notes.add("streaming: nothing arrived during the measurement");
+      Window window = measure(trial, "streaming", load, reader, pids, settings.streaming(), false);
+      if (window.delivered() == 0) {
+        trial.notes.add("streaming: nothing arrived during the measurement");
         return;
       }
-      double millions = delivered / 1e6;
-      values.put(Metric.STREAM_RATE, delivered / cpu.wallSeconds());
-      values.put(Metric.CPU_MACHINE_STREAM, cpu.machineSeconds() / millions);
-      values.put(Metric.CPU_OURS_STREAM, cpu.processSum() / millions);
-      values.put(Metric.FOREIGN_CPU, cpu.foreignCores());
-      if (pids.containsKey(CONTENDER)) {
-        values.put(Metric.CPU_PROCESS_STREAM, cpu.of(CONTENDER) / millions);
-      }
-      notes.add(
+      trial.values.put(Metric.STREAM_RATE, window.deliveredPerSecond());
+      trial.values.put(Metric.FOREIGN_CPU, window.cpu().foreignCores());
+      cost(
+          trial,
+          window,
+          pids,
+          Metric.CPU_MACHINE_STREAM,
+          Metric.CPU_OURS_STREAM,
+          Metric.CPU_PROCESS_STREAM);
+      trial.notes.add(
           String.format(
               Locale.ROOT,
               "streaming: source took %,.0f msg/s; CPU cores: %s",
-              written / cpu.wallSeconds(),
-              cores(cpu)));
+              window.written() / window.cpu().wallSeconds(),
+              cores(window.cpu())));
+    }
+  }
+
+  /** What one measurement saw: messages delivered to the target, written to the source, CPU. */
+  private record Window(long delivered, long written, CpuMeter.Usage cpu) {
+    double deliveredPerSecond() {
+      return delivered / cpu.wallSeconds();
+    }
+  }
+
+  /**
+   * Lets the load that runs already warm up, then measures for {@code length} (recording lags if
+   * asked), then stops the load.
+   */
+  private Window measure(
+      Trial trial,
+      String phase,
+      LoadGenerator load,
+      TargetReader reader,
+      Map<String, Long> pids,
+      Duration length,
+      boolean lags) {
+    sleep(settings.warmup());
+    if (lags) {
+      reader.recordLags(true);
+    }
+    long delivered = reader.received();
+    long written = load.acknowledged();
+    trial.mark(phase + " measured from");
+    CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
+    sleep(length);
+    CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
+    trial.mark(phase + " measured to");
+    Window window =
+        new Window(
+            reader.received() - delivered,
+            load.acknowledged() - written,
+            CpuMeter.between(from, to));
+    if (lags) {
+      reader.recordLags(false);
+    }
+    load.stop();
+    return window;
+  }
+
+  /**
+   * CPU seconds per million delivered messages: the machine's, the bench processes', the
+   * contender's.
+   */
+  private static void cost(
+      Trial trial,
+      Window window,
+      Map<String, Long> pids,
+      Metric machine,
+      Metric benchProcesses,
+      Metric process) {
+    double millions = window.delivered() / 1e6;
+    trial.values.put(machine, window.cpu().machineSeconds() / millions);
+    trial.values.put(benchProcesses, window.cpu().processSum() / millions);
+    if (pids.containsKey(CONTENDER)) {
+      trial.values.put(process, window.cpu().of(CONTENDER) / millions);
     }
   }
 

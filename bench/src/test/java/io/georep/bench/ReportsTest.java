@@ -115,7 +115,7 @@ class ReportsTest {
     assertThat(md)
         .contains(
             "| checkpoints + position map cost <= 5% of throughput | 1 KB, 1 topic | n/a | not"
-                + " measured: not wired |")
+                + " measured: georep-no-state not wired |")
         .contains("- georep-no-state: not wired");
   }
 
@@ -144,6 +144,30 @@ class ReportsTest {
     assertThat(cpuTarget.path("ratio").isNull()).isTrue(); // NaN is not JSON
     assertThat(cpuTarget.path("met").isNull()).isTrue();
     assertThat(root.path("trials")).hasSize(18);
+  }
+
+  @Test
+  void jsonReadsBackToTheSameTables() throws Exception {
+    Results original = results();
+    Results read = JsonReport.read(JsonReport.render(original, Map.of()));
+    assertThat(read.contenders()).isEqualTo(original.contenders());
+    assertThat(read.latencyRates()).isEqualTo(original.latencyRates());
+    assertThat(MarkdownReport.render(read)).isEqualTo(MarkdownReport.render(original));
+  }
+
+  @Test
+  void aContenderThatMeasuredNothingHasNoColumn() {
+    Results base = results();
+    Results r =
+        new Results(
+            base.workloads(),
+            List.of(
+                Contender.GEOREP, Contender.BUILT_IN, Contender.PIPE, Contender.GEOREP_NO_STATE),
+            base.trials(),
+            base.latencyRates(),
+            Map.of(Contender.GEOREP_NO_STATE, "not wired"),
+            Optional.empty());
+    assertThat(MarkdownReport.figures(r)).doesNotContain("georep-no-state");
   }
 
   @Test
