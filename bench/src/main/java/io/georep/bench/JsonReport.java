@@ -23,8 +23,8 @@ final class JsonReport {
   static String render(Results results, Map<String, Object> run) {
     ObjectNode root = JSON.createObjectNode();
     root.set("run", JSON.valueToTree(run));
-    ArrayNode contenders = root.putArray("contenders");
-    results.contenders().forEach(c -> contenders.add(c.label()));
+    ArrayNode contenderLabels = root.putArray("contenders");
+    results.contenders().forEach(c -> contenderLabels.add(c.label()));
     ArrayNode workloads = root.putArray("workloads");
     for (Workload w : results.workloads()) {
       ObjectNode node = workloads.addObject();
