@@ -19,17 +19,28 @@ final class ChildJvm implements AutoCloseable {
 
   static ChildJvm start(
       List<String> jvmOptions, String classpath, String mainClass, List<String> args, Path log) {
+    return start(jvmOptions, java.util.Map.of(), classpath, mainClass, args, log);
+  }
+
+  static ChildJvm start(
+      List<String> jvmOptions,
+      java.util.Map<String, String> environment,
+      String classpath,
+      String mainClass,
+      List<String> args,
+      Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       process.getOutputStream().close();
       return new ChildJvm(process, log);
     } catch (IOException e) {

@@ -165,7 +165,7 @@ public final class GeorepBench implements Callable<Integer> {
         new Replication.Launch(
             daemonClasspath(root),
             System.getProperty("java.class.path"),
-            javaOptions(System.getenv("GEOREP_JAVA_OPTS")),
+            daemonJavaOptions(root),
             flightRecording);
 
     Map<String, Object> run = new LinkedHashMap<>();
@@ -319,6 +319,18 @@ public final class GeorepBench implements Callable<Integer> {
               + ROOT_PROPERTY);
     }
     return jars.get(0) + java.io.File.pathSeparator + Files.readString(classpathFile).trim();
+  }
+
+  /** As bin/georep starts the daemon: bin/georep.jvm-options, then GEOREP_JAVA_OPTS. */
+  static List<String> daemonJavaOptions(Path root) throws java.io.IOException {
+    List<String> options = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(root.resolve("bin/georep.jvm-options"))) {
+      if (!line.isBlank() && !line.strip().startsWith("#")) {
+        options.add(line.strip());
+      }
+    }
+    options.addAll(javaOptions(System.getenv("GEOREP_JAVA_OPTS")));
+    return options;
   }
 
   static List<String> javaOptions(String value) {

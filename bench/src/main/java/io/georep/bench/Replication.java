@@ -95,6 +95,8 @@ sealed interface Replication extends AutoCloseable
       ChildJvm jvm =
           ChildJvm.start(
               options,
+              // as bin/georep sets it: two malloc arenas, not eight per core (RocksDB, netty)
+              java.util.Map.of("MALLOC_ARENA_MAX", "2"),
               launch.daemonClasspath(),
               "io.georep.cli.Georep",
               List.of("run", "--config", config.toString(), "--http-listen", "127.0.0.1:" + port),

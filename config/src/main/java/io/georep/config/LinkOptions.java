@@ -8,9 +8,10 @@ import java.util.Objects;
  *
  * @param discoveryInterval how often the link lists the source topics in scope (default 10s)
  * @param inFlightMessages messages of the whole link sent to the target and not yet acknowledged
- *     (default 5000)
- * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 64 MiB)
- * @param partitionInFlightMessages the same bound for each source partition (default 1000)
+ *     (default 20000)
+ * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 32 MiB)
+ * @param partitionInFlightMessages the same bound for each source partition (default 4000: a few
+ *     target batches in flight at once; 1000 allowed one and halved the catch-up rate)
  * @param partitionInFlightBytes the same bound in bytes for each source partition (default 16 MiB)
  * @param messagesPerSecond rate limit of the link, 0 for none (the default)
  * @param bytesPerSecond rate limit of the link in bytes, 0 for none (the default)
@@ -60,9 +61,9 @@ public record LinkOptions(
   public static LinkOptions defaults() {
     return new LinkOptions(
         Duration.ofSeconds(10),
-        5000,
-        64L * 1024 * 1024,
-        1000,
+        20000,
+        32L * 1024 * 1024,
+        4000,
         16L * 1024 * 1024,
         0,
         0,

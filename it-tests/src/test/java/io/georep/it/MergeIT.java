@@ -110,9 +110,10 @@ class MergeIT {
       Map<String, Integer> byOrigin = new HashMap<>();
       for (Message<byte[]> m : Topics.readAll(archiveClient, ARCHIVE)) {
         String workload = m.getProperty(KeyedWorkload.WORKLOAD);
-        String origin = m.getProperty(Provenance.ORIGIN_CLUSTER);
+        String origin = Provenance.originOf(m.getProperties());
         assertThat(origin).isEqualTo(workload.equals("from-east") ? "east" : "west");
-        assertThat(m.getProperty(Provenance.SOURCE_TOPIC)).startsWith(SOURCE + "-partition-");
+        assertThat(Provenance.of(m.getProperties()).orElseThrow().sourceTopic())
+            .startsWith(SOURCE + "-partition-");
         byOrigin.merge(origin, 1, Integer::sum);
       }
       assertThat(byOrigin).containsExactlyInAnyOrderEntriesOf(Map.of("east", 3_000, "west", 3_000));

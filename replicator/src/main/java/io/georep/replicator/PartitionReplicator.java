@@ -25,6 +25,7 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -144,8 +145,11 @@ public final class PartitionReplicator {
   private record Received(Object epoch, Message<byte[]> message, Throwable failure)
       implements Command {}
 
-  private record Sent(Object epoch, InFlight entry, MessageId targetId, Throwable failure)
-      implements Command {}
+  /**
+   * Some sends completed: their entries say so. One message for many completions (a target batch
+   * acknowledges up to a thousand sends at once), not one per message.
+   */
+  private record SendsCompleted(Object epoch) implements Command {}
 
   private record Closed(Object epoch, Throwable cause) implements Command {}
 
@@ -169,8 +173,12 @@ public final class PartitionReplicator {
     final int size;
     final boolean forwarded;
     final int route; // index of the producer it went through
+    // Written by the client's thread when the send completes, before `completed`; read by the
+    // actor after it sees `completed`.
     MessageId targetId; // null until acknowledged, and when the target dropped it as a duplicate
-    boolean done;
+    Throwable failure;
+    volatile boolean completed;
+    boolean done; // settled by the actor
     boolean holdsBudget; // counts against the link's in-flight budget
 
     InFlight(MessageId sourceId, long publishTime, int size, boolean forwarded, int route) {
@@ -217,6 +225,11 @@ public final class PartitionReplicator {
   private final Object epoch = new Object();
 
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  // Set by the first send completing after the actor last looked; the actor clears it.
+  private final java.util.concurrent.atomic.AtomicBoolean completionsPending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean sendFailed;
+  private final org.apache.pekko.actor.typed.ActorRef<Command> self;
   private long inFlightBytes;
   private boolean receiving;
   private Consumer<byte[]> consumer;
@@ -252,6 +265,7 @@ public final class PartitionReplicator {
     this.key = new SourcePartition(settings.link(), settings.sourceTopic());
     this.schemas = new SchemaBridge(resources.source(), settings.sourceTopic());
     this.routing = settings.routing();
+    this.self = context.getSelf();
   }
 
   // ---- starting ----------------------------------------------------------------------------
@@ -313,7 +327,10 @@ public final class PartitionReplicator {
                 fromEarliest
                     ? SubscriptionInitialPosition.Earliest
                     : SubscriptionInitialPosition.Latest)
-            .receiverQueueSize(Math.min(1000, Math.max(10, settings.maxInFlightMessages())))
+            // Up to 2,000 messages prefetched per partition, scaled down by the client while its
+            // memory limit is reached: a thousand partitions with a backlog stay bounded.
+            .receiverQueueSize(Math.min(2000, Math.max(10, settings.maxInFlightMessages())))
+            .autoScaledReceiverQueueSizeEnabled(true)
             .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
             .subscribeAsync();
     if (settings.startAt() instanceof StartPosition.AtTimestamp at && lastFlushed == null) {
@@ -418,7 +435,7 @@ public final class PartitionReplicator {
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceived)
-        .onMessage(Sent.class, this::onSent)
+        .onMessage(SendsCompleted.class, this::onSent)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
         .onMessage(GapChecked.class, this::onGapChecked)
         .onMessage(RetentionRead.class, this::onRetentionRead)
@@ -512,7 +529,8 @@ public final class PartitionReplicator {
       settle(new InFlight(sourceId, message.getPublishTime(), 0, false, route));
       return true;
     }
-    String origin = message.getProperty(Provenance.ORIGIN_CLUSTER);
+    Map<String, String> properties = message.getProperties();
+    String origin = Provenance.originOf(properties);
     if (settings.targetCluster().equals(origin)) {
       // Came from the target in the first place: forwarding it would loop.
       noteTaken(position);
@@ -540,11 +558,21 @@ public final class PartitionReplicator {
     entry.holdsBudget = true;
     inFlight.addLast(entry);
     inFlightBytes += size;
-    context.pipeToSelf(
-        toTarget(producers.get(route), schema, message, payload, origin)
-            .sequenceId(sequenceId)
-            .sendAsync(),
-        (id, err) -> new Sent(epoch, entry, id, err));
+    toTarget(producers.get(route), schema, message, payload, properties, origin, position)
+        .sequenceId(sequenceId)
+        .sendAsync()
+        .whenComplete(
+            (id, err) -> {
+              entry.targetId = id;
+              entry.failure = err;
+              if (err != null) {
+                sendFailed = true;
+              }
+              entry.completed = true;
+              if (completionsPending.compareAndSet(false, true)) {
+                self.tell(new SendsCompleted(epoch));
+              }
+            });
     return true;
   }
 
@@ -585,7 +613,9 @@ public final class PartitionReplicator {
       Schema<byte[]> schema,
       Message<byte[]> message,
       byte[] payload,
-      String origin) {
+      Map<String, String> properties,
+      String origin,
+      Position position) {
     TypedMessageBuilder<byte[]> out =
         (schema == null ? producer.newMessage() : producer.newMessage(schema)).value(payload);
     if (message.hasBase64EncodedKey()) {
@@ -599,17 +629,30 @@ public final class PartitionReplicator {
     if (message.getEventTime() > 0) {
       out.eventTime(message.getEventTime());
     }
-    Map<String, String> properties = message.getProperties();
-    if (!properties.isEmpty()) {
-      out.properties(properties);
-    }
     if (origin == null) {
-      out.property(Provenance.ORIGIN_CLUSTER, settings.sourceCluster());
+      if (!properties.isEmpty()) {
+        out.properties(properties);
+      }
+    } else {
+      // Forwarded before (a second hop): the earlier hop's source is replaced by this one, the
+      // origin stays.
+      properties.forEach(
+          (k, v) -> {
+            if (!k.equals(Provenance.SOURCE) && !k.equals(Provenance.ORIGIN)) {
+              out.property(k, v);
+            }
+          });
+      out.property(Provenance.ORIGIN, origin);
     }
-    out.property(Provenance.SOURCE_CLUSTER, settings.sourceCluster());
-    out.property(Provenance.SOURCE_TOPIC, settings.sourceTopic());
-    out.property(Provenance.SOURCE_MESSAGE_ID, Positions.format(message.getMessageId()));
-    out.property(Provenance.SOURCE_PUBLISH_TIME, Long.toString(message.getPublishTime()));
+    out.property(
+        Provenance.SOURCE,
+        Provenance.encode(
+            settings.sourceCluster(),
+            position.ledgerId(),
+            position.entryId(),
+            position.batchIndex(),
+            message.getPublishTime(),
+            settings.sourceTopic()));
     return out;
   }
 
@@ -698,26 +741,37 @@ public final class PartitionReplicator {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onSent(Sent msg) {
+  private Behavior<Command> onSent(SendsCompleted msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
-    if (msg.failure() != null) {
-      return fail("send", msg.failure());
+    // Cleared before looking: a send completing from here on rings again.
+    completionsPending.set(false);
+    if (sendFailed) {
+      for (InFlight entry : inFlight) {
+        if (entry.completed && entry.failure != null) {
+          return fail("send", entry.failure);
+        }
+      }
     }
-    Position target = Positions.of(msg.targetId());
-    if (target.ledgerId() < 0) {
-      // The target's deduplication discarded it: it holds this message already.
-      metrics.duplicateDropped();
-    } else {
-      msg.entry().targetId = msg.targetId();
+    for (InFlight entry : inFlight) {
+      if (!entry.done) {
+        if (!entry.completed) {
+          break;
+        }
+        entry.done = true;
+        if (entry.targetId instanceof MessageIdAdv adv && adv.getLedgerId() < 0) {
+          // The target's deduplication discarded it: it holds this message already.
+          metrics.duplicateDropped();
+          entry.targetId = null;
+        }
+      }
     }
-    msg.entry().done = true;
     settleHead();
     metrics.inFlight(inFlight.size());
     if (held != null && !timers.isTimerActive(Resume.INSTANCE) && !fetchingSchema) {
       // Refused room earlier: some came back now.
-      context.getSelf().tell(Resume.INSTANCE);
+      self.tell(Resume.INSTANCE);
     }
     requestMore();
     // Waiting on an empty consumer with nothing in flight: nothing is left to replicate.
@@ -733,13 +787,18 @@ public final class PartitionReplicator {
   }
 
   private void settleHead() {
+    int settled = 0;
+    long settledBytes = 0;
+    InFlight lastForwarded = null;
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       InFlight head = inFlight.removeFirst();
       inFlightBytes -= head.size;
       releaseBudget(head);
       if (head.forwarded) {
         forwardedCount++;
-        metrics.forwarded(1, head.size, head.publishTime, Positions.format(head.sourceId));
+        settled++;
+        settledBytes += head.size;
+        lastForwarded = head;
         if (head.targetId != null) {
           lastTarget = Positions.of(head.targetId);
           if (!BenchDiagnostics.stateWritesDisabled()) {
@@ -750,6 +809,11 @@ public final class PartitionReplicator {
       }
       // A filtered message moves the checkpoint too: the cursor may pass it.
       lastAcked = head;
+    }
+    if (lastForwarded != null) {
+      // once per settled run, not per message
+      metrics.forwarded(
+          settled, settledBytes, lastForwarded.publishTime, Positions.of(lastForwarded.sourceId));
     }
   }
 
@@ -817,7 +881,7 @@ public final class PartitionReplicator {
     timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceivedWhileDraining)
-        .onMessage(Sent.class, this::onSentWhileDraining)
+        .onMessage(SendsCompleted.class, this::onSentWhileDraining)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(DrainTimeout.INSTANCE, this::closeAndStop)
         .onSignal(PreRestart.class, s -> onStopped())
@@ -831,7 +895,7 @@ public final class PartitionReplicator {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onSentWhileDraining(Sent msg) {
+  private Behavior<Command> onSentWhileDraining(SendsCompleted msg) {
     Behavior<Command> next = onSent(msg);
     if (next != Behaviors.<Command>same()) {
       return next;

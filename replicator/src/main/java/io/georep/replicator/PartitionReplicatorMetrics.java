@@ -42,7 +42,8 @@ public final class PartitionReplicatorMetrics {
   private final AtomicInteger restarts = new AtomicInteger();
   private volatile TopicState state = TopicState.STARTING;
   private volatile boolean caughtUp;
-  private volatile String lastAckedSourceId = "";
+  // formatted only when status is read, not per message
+  private volatile io.georep.state.Position lastAckedSourceId;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
   private volatile String lastEvent;
@@ -141,7 +142,7 @@ public final class PartitionReplicatorMetrics {
     return state;
   }
 
-  void forwarded(int count, long bytes, long sourcePublishTime, String sourceId) {
+  void forwarded(int count, long bytes, long sourcePublishTime, io.georep.state.Position sourceId) {
     forwarded.increment(count);
     bytesForwarded.increment(bytes);
     lastAckedPublishTime.set(sourcePublishTime);
@@ -245,7 +246,13 @@ public final class PartitionReplicatorMetrics {
         inFlight.get(),
         backlog.get(),
         lagMillis(),
-        lastAckedSourceId,
+        lastAckedSourceId == null
+            ? ""
+            : lastAckedSourceId.ledgerId()
+                + ":"
+                + lastAckedSourceId.entryId()
+                + ":"
+                + lastAckedSourceId.batchIndex(),
         lastError,
         lastErrorAt,
         lastEvent,

@@ -14,10 +14,4 @@ final class Positions {
     }
     return new Position(adv.getLedgerId(), adv.getEntryId(), adv.getBatchIndex());
   }
-
-  /** ledger:entry:batch, the form operators see in status and provenance properties. */
-  static String format(MessageId id) {
-    Position p = of(id);
-    return p.ledgerId() + ":" + p.entryId() + ":" + p.batchIndex();
-  }
 }

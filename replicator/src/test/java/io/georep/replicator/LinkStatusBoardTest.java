@@ -46,8 +46,8 @@ class LinkStatusBoardTest {
     board.discovered();
     PartitionReplicatorMetrics p1 = partition(P1);
     PartitionReplicatorMetrics p0 = partition(P0);
-    p0.forwarded(3, 300, System.currentTimeMillis(), "1:0:-1");
-    p1.forwarded(2, 50, System.currentTimeMillis(), "1:1:-1");
+    p0.forwarded(3, 300, System.currentTimeMillis(), new io.georep.state.Position(1, 0, -1));
+    p1.forwarded(2, 50, System.currentTimeMillis(), new io.georep.state.Position(1, 1, -1));
 
     DaemonStatus.LinkStatus status = board.snapshot();
 
@@ -81,7 +81,7 @@ class LinkStatusBoardTest {
   void lagIsZeroWhenCaughtUpAndAgeOfTheLastAcknowledgedOtherwise() {
     PartitionReplicatorMetrics p0 = partition(P0);
     assertThat(p0.lagMillis()).as("nothing forwarded yet").isZero();
-    p0.forwarded(1, 10, System.currentTimeMillis() - 5_000, "1:0:-1");
+    p0.forwarded(1, 10, System.currentTimeMillis() - 5_000, new io.georep.state.Position(1, 0, -1));
     assertThat(p0.lagMillis()).isBetween(5_000L, 60_000L);
 
     p0.caughtUp(true);

@@ -193,7 +193,10 @@ final class RocksDatabase implements AutoCloseable {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setKeepLogFileNum(5);
-    ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+    // Checkpoints and position-map runs are small: 4 MiB memtables (not 64) keep the daemon's
+    // native memory down, since each family's memtable claims its arena blocks on first write.
+    ColumnFamilyOptions familyOptions =
+        new ColumnFamilyOptions().setWriteBufferSize(4L * 1024 * 1024);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
     for (Family family : Family.values()) {

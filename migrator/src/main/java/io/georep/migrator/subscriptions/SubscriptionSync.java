@@ -356,13 +356,14 @@ public final class SubscriptionSync {
         if (CursorState.compareEntry(id.getLedgerId(), id.getEntryId(), bound) > 0) {
           break;
         }
+        Provenance source = Provenance.parse(m.getProperty(Provenance.SOURCE)).orElse(null);
         CursorState cursor =
-            cursors.get(
-                m.getProperty(Provenance.SOURCE_CLUSTER)
-                    + " "
-                    + m.getProperty(Provenance.SOURCE_TOPIC));
-        String sourceId = m.getProperty(Provenance.SOURCE_MESSAGE_ID);
-        if (cursor != null && sourceId != null && cursor.isAcknowledged(parse(sourceId))) {
+            source == null
+                ? null
+                : cursors.get(source.sourceCluster() + " " + source.sourceTopic());
+        if (cursor != null
+            && cursor.isAcknowledged(
+                new Position(source.ledgerId(), source.entryId(), source.batchIndex()))) {
           consumer.acknowledge(m);
           acknowledged++;
         }
@@ -379,12 +380,6 @@ public final class SubscriptionSync {
     }
     log.debug("{} {}: acknowledged {} by provenance", targetPartition, subscription, acknowledged);
     return acknowledged;
-  }
-
-  private static Position parse(String ledgerEntryBatch) {
-    String[] parts = ledgerEntryBatch.split(":");
-    return new Position(
-        Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
   }
 
   private static boolean targetExists(PulsarAdmin admin, String topic) {
