@@ -61,7 +61,7 @@ public record LinkOptions(
   public static LinkOptions defaults() {
     return new LinkOptions(
         Duration.ofSeconds(10),
-        20000,
+        8000,
         32L * 1024 * 1024,
         4000,
         16L * 1024 * 1024,

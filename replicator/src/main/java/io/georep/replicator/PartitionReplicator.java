@@ -233,6 +233,7 @@ public final class PartitionReplicator {
   private long inFlightBytes;
   private boolean receiving;
   private Consumer<byte[]> consumer;
+  private ReceiveQueueSizer receiveQueue;
   private List<Producer<byte[]>> producers = List.of();
   private final SchemaBridge schemas;
   private final TargetRouting routing;
@@ -329,8 +330,9 @@ public final class PartitionReplicator {
                     : SubscriptionInitialPosition.Latest)
             // Up to 2,000 messages prefetched per partition, scaled down by the client while its
             // memory limit is reached: a thousand partitions with a backlog stay bounded.
-            .receiverQueueSize(Math.min(2000, Math.max(10, settings.maxInFlightMessages())))
-            .autoScaledReceiverQueueSizeEnabled(true)
+            // One permit until the first message shows how the source batches; ReceiveQueueSizer
+            // then holds the queue near a thousand messages.
+            .receiverQueueSize(1)
             .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
             .subscribeAsync();
     if (settings.startAt() instanceof StartPosition.AtTimestamp at && lastFlushed == null) {
@@ -350,6 +352,7 @@ public final class PartitionReplicator {
       return fail("subscribe", msg.failure());
     }
     consumer = msg.consumer();
+    receiveQueue = new ReceiveQueueSizer(consumer);
     int count = routing.partitions().length;
     List<CompletableFuture<Producer<byte[]>>> creating = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -514,6 +517,9 @@ public final class PartitionReplicator {
    */
   private boolean take(Message<byte[]> message) {
     MessageId sourceId = message.getMessageId();
+    if (sourceId instanceof MessageIdAdv adv) {
+      receiveQueue.observe(adv);
+    }
     Position position = Positions.of(sourceId);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
       metrics.replaySkipped();
