@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param discoveryInterval how often the link lists the source topics in scope (default 10s)
  * @param inFlightMessages messages of the whole link sent to the target and not yet acknowledged
- *     (default 20000)
+ *     (default 8000)
  * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 32 MiB)
  * @param partitionInFlightMessages the same bound for each source partition (default 4000: a few
  *     target batches in flight at once; 1000 allowed one and halved the catch-up rate)

@@ -168,7 +168,7 @@ class ConfigLoaderTest {
     LinkOptions options = link.options();
     assertThat(options).isEqualTo(LinkOptions.defaults());
     assertThat(options.discoveryInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(options.inFlightMessages()).isEqualTo(20000);
+    assertThat(options.inFlightMessages()).isEqualTo(8000);
     assertThat(options.inFlightBytes()).isEqualTo(32L * 1024 * 1024);
     assertThat(options.partitionInFlightMessages()).isEqualTo(4000);
     assertThat(options.partitionInFlightBytes()).isEqualTo(16L * 1024 * 1024);
