@@ -203,8 +203,7 @@ class FidelityIT {
     for (int p = 0; p < 2; p++) {
       for (Message<byte[]> out : Topics.readAll(target, topic + "-partition-" + p)) {
         Provenance source = Provenance.of(out.getProperties()).orElseThrow();
-        Position sourcePosition =
-            new Position(source.ledgerId(), source.entryId(), source.batchIndex());
+        Position sourcePosition = source.sourcePosition();
         SourcePartition partition = new SourcePartition("map", source.sourceTopic());
         Optional<MappedPosition> mapped = map.lookup(partition, sourcePosition);
         if (!pruned.isEmpty() && new String(out.getData()).startsWith(pruned)) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -226,10 +228,9 @@ public final class PartitionReplicator {
 
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   // Set by the first send completing after the actor last looked; the actor clears it.
-  private final java.util.concurrent.atomic.AtomicBoolean completionsPending =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean completionsPending = new AtomicBoolean();
   private volatile boolean sendFailed;
-  private final org.apache.pekko.actor.typed.ActorRef<Command> self;
+  private final ActorRef<Command> self;
   private long inFlightBytes;
   private boolean receiving;
   private Consumer<byte[]> consumer;
@@ -328,8 +329,6 @@ public final class PartitionReplicator {
                 fromEarliest
                     ? SubscriptionInitialPosition.Earliest
                     : SubscriptionInitialPosition.Latest)
-            // Up to 2,000 messages prefetched per partition, scaled down by the client while its
-            // memory limit is reached: a thousand partitions with a backlog stay bounded.
             // One permit until the first message shows how the source batches; ReceiveQueueSizer
             // then holds the queue near a thousand messages.
             .receiverQueueSize(1)
@@ -438,7 +437,7 @@ public final class PartitionReplicator {
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceived)
-        .onMessage(SendsCompleted.class, this::onSent)
+        .onMessage(SendsCompleted.class, this::onSendsCompleted)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
         .onMessage(GapChecked.class, this::onGapChecked)
         .onMessage(RetentionRead.class, this::onRetentionRead)
@@ -747,7 +746,7 @@ public final class PartitionReplicator {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onSent(SendsCompleted msg) {
+  private Behavior<Command> onSendsCompleted(SendsCompleted msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
@@ -902,7 +901,7 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> onSentWhileDraining(SendsCompleted msg) {
-    Behavior<Command> next = onSent(msg);
+    Behavior<Command> next = onSendsCompleted(msg);
     if (next != Behaviors.<Command>same()) {
       return next;
     }

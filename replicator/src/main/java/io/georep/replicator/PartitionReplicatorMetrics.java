@@ -1,5 +1,6 @@
 package io.georep.replicator;
 
+import io.georep.state.Position;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -43,7 +44,7 @@ public final class PartitionReplicatorMetrics {
   private volatile TopicState state = TopicState.STARTING;
   private volatile boolean caughtUp;
   // formatted only when status is read, not per message
-  private volatile io.georep.state.Position lastAckedSourceId;
+  private volatile Position lastAckedSourceId;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
   private volatile String lastEvent;
@@ -142,7 +143,7 @@ public final class PartitionReplicatorMetrics {
     return state;
   }
 
-  void forwarded(int count, long bytes, long sourcePublishTime, io.georep.state.Position sourceId) {
+  void forwarded(int count, long bytes, long sourcePublishTime, Position sourceId) {
     forwarded.increment(count);
     bytesForwarded.increment(bytes);
     lastAckedPublishTime.set(sourcePublishTime);

@@ -1,5 +1,6 @@
 package io.georep.replicator;
 
+import io.georep.state.Position;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,11 @@ public record Provenance(
   /** The value of {@value #SOURCE}. */
   public String encode() {
     return encode(sourceCluster, ledgerId, entryId, batchIndex, sourcePublishTime, sourceTopic);
+  }
+
+  /** The source position this hop read the message at. */
+  public Position sourcePosition() {
+    return new Position(ledgerId, entryId, batchIndex);
   }
 
   /** The source message id in the form status and logs use, {@code ledger:entry:batch}. */

@@ -361,9 +361,7 @@ public final class SubscriptionSync {
             source == null
                 ? null
                 : cursors.get(source.sourceCluster() + " " + source.sourceTopic());
-        if (cursor != null
-            && cursor.isAcknowledged(
-                new Position(source.ledgerId(), source.entryId(), source.batchIndex()))) {
+        if (cursor != null && cursor.isAcknowledged(source.sourcePosition())) {
           consumer.acknowledge(m);
           acknowledged++;
         }
