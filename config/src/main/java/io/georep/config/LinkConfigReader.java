@@ -29,6 +29,7 @@ final class LinkConfigReader {
           "metadataSyncInterval",
           "discoveryInterval",
           "subscriptionSync",
+          "forwarding",
           "limits");
   private static final List<String> LIMIT_KEYS =
       List.of(
@@ -41,6 +42,7 @@ final class LinkConfigReader {
   private static final List<String> SUBSCRIPTION_SYNC_KEYS = List.of("interval", "enabled");
   private static final List<String> DEDUPLICATION = List.of("enable", "leave");
   private static final List<String> METADATA_SYNC = List.of("off", "once", "continuous");
+  private static final List<String> FORWARDING = List.of("entries", "messages");
   private static final String UNLIMITED = "must not be negative (0 means unlimited)";
 
   private final List<String> clusters;
@@ -184,7 +186,12 @@ final class LinkConfigReader {
         fields
             .optional("metadataSyncInterval")
             .flatMap(LinkConfigReader::interval)
-            .orElse(defaults.metadataSyncInterval()));
+            .orElse(defaults.metadataSyncInterval()),
+        fields
+            .optional("forwarding")
+            .flatMap(n -> n.choice(FORWARDING))
+            .map(mode -> Forwarding.valueOf(mode.toUpperCase(Locale.ROOT)))
+            .orElse(defaults.forwarding()));
   }
 
   private static Optional<NodeReader> limit(Optional<Fields> limits, String key) {

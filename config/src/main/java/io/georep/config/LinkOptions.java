@@ -25,6 +25,8 @@ import java.util.Objects;
  *     link has a {@code subscriptionSync} section (unless it says {@code enabled: false})
  * @param metadataSyncInterval with {@code metadataSync: continuous}, how long after one metadata
  *     sync ends the next one starts (default 1m)
+ * @param forwarding whether whole stored entries or single messages are forwarded (default {@link
+ *     Forwarding#ENTRIES})
  */
 public record LinkOptions(
     Duration discoveryInterval,
@@ -39,13 +41,15 @@ public record LinkOptions(
     MetadataSyncMode metadataSync,
     Duration subscriptionSyncInterval,
     boolean subscriptionSync,
-    Duration metadataSyncInterval) {
+    Duration metadataSyncInterval,
+    Forwarding forwarding) {
 
   public LinkOptions {
     requirePositive(discoveryInterval, "discoveryInterval");
     requirePositive(subscriptionSyncInterval, "subscriptionSyncInterval");
     requirePositive(metadataSyncInterval, "metadataSyncInterval");
     Objects.requireNonNull(metadataSync, "metadataSync");
+    Objects.requireNonNull(forwarding, "forwarding");
     if (inFlightMessages < 1
         || inFlightBytes < 1
         || partitionInFlightMessages < 1
@@ -72,7 +76,8 @@ public record LinkOptions(
         MetadataSyncMode.OFF,
         Duration.ofSeconds(10),
         false,
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        Forwarding.ENTRIES);
   }
 
   private static void requirePositive(Duration duration, String name) {

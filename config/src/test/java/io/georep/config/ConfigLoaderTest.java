@@ -62,6 +62,7 @@ class ConfigLoaderTest {
             createTargetTopics: false
             metadataSync: continuous
             metadataSyncInterval: 5m
+            forwarding: messages
             discoveryInterval: 500ms
             subscriptionSync: { interval: 1m }
             limits: { inFlightMessages: 100, inFlightBytes: 1GiB, partitionInFlightMessages: 50, partitionInFlightBytes: 1MiB, messagesPerSecond: 2000, bytesPerSecond: 10MiB }
@@ -128,7 +129,8 @@ class ConfigLoaderTest {
                 MetadataSyncMode.CONTINUOUS,
                 Duration.ofMinutes(1),
                 true,
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5),
+                Forwarding.MESSAGES));
 
     LinkConfig northToSouth = config.link("north-to-south").orElseThrow();
     assertThat(northToSouth.scope().topics())
@@ -180,6 +182,7 @@ class ConfigLoaderTest {
     assertThat(options.subscriptionSyncInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(options.subscriptionSync()).as("off unless the link has a section").isFalse();
     assertThat(options.metadataSyncInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(options.forwarding()).isEqualTo(Forwarding.ENTRIES);
   }
 
   @Test

@@ -187,7 +187,7 @@ class ConfigValidationTest {
         .containsExactly(
             "links[0].retention (line 9): unknown key (valid keys: name, source, target, scope,"
                 + " mapping, startAt, deduplication, createTargetTopics, metadataSync,"
-                + " metadataSyncInterval, discoveryInterval, subscriptionSync, limits)",
+                + " metadataSyncInterval, discoveryInterval, subscriptionSync, forwarding, limits)",
             "links[0].start-at (line 10): unknown key; did you mean 'startAt'?");
   }
 

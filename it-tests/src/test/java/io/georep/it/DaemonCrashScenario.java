@@ -142,7 +142,7 @@ abstract class DaemonCrashScenario {
       assertThat(first.getProperties())
           .containsEntry(KeyedWorkload.WORKLOAD, "crash-it")
           .containsKey(KeyedWorkload.SEQ);
-      Provenance source = Provenance.of(first.getProperties()).orElseThrow();
+      Provenance source = Provenance.of(first).orElseThrow();
       assertThat(source.sourceCluster()).isEqualTo("east");
       assertThat(source.sourceTopic()).isEqualTo(TOPICS.get(1));
       assertThat(source.sourcePublishTime()).isPositive();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.georep.cli.DaemonRunner;
 import io.georep.cli.HostPort;
 import io.georep.config.ConfigLoader;
+import io.georep.config.Forwarding;
 import io.georep.replicator.Provenance;
 import io.georep.state.MappedPosition;
 import io.georep.state.Position;
@@ -18,10 +19,12 @@ import io.georep.testkit.PulsarClustersExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.CompressionType;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
@@ -31,10 +34,13 @@ import org.apache.pulsar.common.policies.data.RetentionPolicies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every forwarded message keeps payload bytes, key (string or binary), ordering key, event time and
- * properties, and gains provenance that names its source message exactly.
+ * properties, and gains provenance that names its source message exactly, whether the link forwards
+ * whole entries (batches, compressed, go as stored) or messages.
  */
 class FidelityIT {
   @RegisterExtension
@@ -42,23 +48,34 @@ class FidelityIT {
       PulsarClustersExtension.of(
           PulsarClusterSpec.builder("east").build(), PulsarClusterSpec.builder("west").build());
 
-  private static final String TOPIC = "persistent://fidelity/all/messages";
   private static final int COUNT = 200;
 
   @TempDir Path dir;
 
-  @Test
-  void everyFieldArrivesUnchangedWithProvenance() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Forwarding.class)
+  void everyFieldArrivesUnchangedWithProvenance(Forwarding forwarding) throws Exception {
     PulsarCluster east = clusters.get("east");
     PulsarCluster west = clusters.get("west");
-    east.createNamespaces("fidelity/all");
-    west.createNamespaces("fidelity/all");
+    String namespace = "fidelity/" + forwarding.name().toLowerCase(Locale.ROOT);
+    String topic = "persistent://" + namespace + "/messages";
+    east.createNamespaces(namespace);
+    west.createNamespaces(namespace);
     Random random = new Random(11);
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient()) {
-      try (Producer<byte[]> producer =
-          source.newProducer(Schema.BYTES).topic(TOPIC).enableBatching(true).create()) {
+      try (Producer<byte[]> batched =
+              source
+                  .newProducer(Schema.BYTES)
+                  .topic(topic)
+                  .enableBatching(true)
+                  .compressionType(CompressionType.LZ4)
+                  .create();
+          Producer<byte[]> unbatched =
+              source.newProducer(Schema.BYTES).topic(topic).enableBatching(false).create()) {
         for (int i = 0; i < COUNT; i++) {
+          // Runs of 50 from each: batches (compressed) and single entries.
+          Producer<byte[]> producer = (i / 50) % 2 == 0 ? batched : unbatched;
           byte[] payload = new byte[1 + random.nextInt(2_000)];
           random.nextBytes(payload);
           var message =
@@ -75,16 +92,23 @@ class FidelityIT {
             message.keyBytes(new byte[] {(byte) 0xc3, (byte) 0x28, (byte) i}); // not UTF-8
           }
           message.sendAsync();
+          if (i % 50 == 49) {
+            producer.flush();
+          }
         }
-        producer.flush();
       }
-      List<Message<byte[]>> sent = Topics.readAll(source, TOPIC);
+      List<Message<byte[]>> sent = Topics.readAll(source, topic);
       assertThat(sent).hasSize(COUNT);
 
       String yaml =
           GeorepYaml.config(
               dir.resolve("state"),
-              GeorepYaml.link("fidelity", "east", "west", "{ namespaces: [fidelity/all] }"),
+              GeorepYaml.link(
+                  "fidelity-" + forwarding.name().toLowerCase(Locale.ROOT),
+                  "east",
+                  "west",
+                  "{ namespaces: [" + namespace + "] }",
+                  "forwarding: " + forwarding.name().toLowerCase(Locale.ROOT)),
               east,
               west);
       try (DaemonRunner runner =
@@ -93,9 +117,12 @@ class FidelityIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> Topics.readAll(target, TOPIC).size() == COUNT);
+            .until(() -> Topics.readAll(target, topic).size() == COUNT);
       }
-      List<Message<byte[]>> received = Topics.readAll(target, TOPIC);
+      List<Message<byte[]>> received = Topics.readAll(target, topic);
+      assertThat(sent.stream().filter(m -> ((MessageIdAdv) m.getMessageId()).getBatchIndex() >= 0))
+          .as("both batched and single entries are forwarded")
+          .hasSizeBetween(1, COUNT - 1);
       for (int i = 0; i < COUNT; i++) {
         Message<byte[]> in = sent.get(i);
         Message<byte[]> out = received.get(i);
@@ -106,7 +133,7 @@ class FidelityIT {
         assertThat(out.getEventTime()).isEqualTo(in.getEventTime());
         assertThat(out.getProperties()).containsAllEntriesOf(in.getProperties());
         MessageIdAdv id = (MessageIdAdv) in.getMessageId();
-        assertThat(Provenance.of(out.getProperties()))
+        assertThat(Provenance.of(out))
             .contains(
                 new Provenance(
                     "east",
@@ -114,10 +141,18 @@ class FidelityIT {
                     id.getEntryId(),
                     id.getBatchIndex(),
                     in.getPublishTime(),
-                    TOPIC));
-        assertThat(Provenance.originOf(out.getProperties())).isEqualTo("east");
-        // one property added: the first hop writes no separate origin
-        assertThat(out.getProperties()).hasSize(in.getProperties().size() + 1);
+                    topic));
+        assertThat(Provenance.originOf(out)).isEqualTo("east");
+        if (forwarding == Forwarding.ENTRIES && id.getBatchIndex() >= 0) {
+          // A batch went as stored: its messages' properties are untouched; provenance is the
+          // batch's.
+          assertThat(out.getProperties()).isEqualTo(in.getProperties());
+          assertThat(((MessageIdAdv) out.getMessageId()).getBatchIndex())
+              .isEqualTo(id.getBatchIndex());
+        } else {
+          // one property added: the first hop writes no separate origin
+          assertThat(out.getProperties()).hasSize(in.getProperties().size() + 1);
+        }
       }
     }
   }
@@ -202,7 +237,7 @@ class FidelityIT {
     int exact = 0;
     for (int p = 0; p < 2; p++) {
       for (Message<byte[]> out : Topics.readAll(target, topic + "-partition-" + p)) {
-        Provenance source = Provenance.of(out.getProperties()).orElseThrow();
+        Provenance source = Provenance.of(out).orElseThrow();
         Position sourcePosition = source.sourcePosition();
         SourcePartition partition = new SourcePartition("map", source.sourceTopic());
         Optional<MappedPosition> mapped = map.lookup(partition, sourcePosition);

@@ -110,10 +110,9 @@ class MergeIT {
       Map<String, Integer> byOrigin = new HashMap<>();
       for (Message<byte[]> m : Topics.readAll(archiveClient, ARCHIVE)) {
         String workload = m.getProperty(KeyedWorkload.WORKLOAD);
-        String origin = Provenance.originOf(m.getProperties());
+        String origin = Provenance.originOf(m);
         assertThat(origin).isEqualTo(workload.equals("from-east") ? "east" : "west");
-        assertThat(Provenance.of(m.getProperties()).orElseThrow().sourceTopic())
-            .startsWith(SOURCE + "-partition-");
+        assertThat(Provenance.of(m).orElseThrow().sourceTopic()).startsWith(SOURCE + "-partition-");
         byOrigin.merge(origin, 1, Integer::sum);
       }
       assertThat(byOrigin).containsExactlyInAnyOrderEntriesOf(Map.of("east", 3_000, "west", 3_000));

@@ -150,10 +150,10 @@ class ReplicationScopeIT {
       List<Message<byte[]>> onEast = Topics.readAll(eastClient, topic);
       assertThat(onEast.stream().filter(m -> m.getKey().startsWith("from-west")))
           .hasSize(100)
-          .allMatch(m -> "west".equals(Provenance.originOf(m.getProperties())));
+          .allMatch(m -> "west".equals(Provenance.originOf(m)));
       assertThat(onEast.stream().filter(m -> m.getKey().startsWith("from-east")))
           .hasSize(100)
-          .allMatch(m -> Provenance.originOf(m.getProperties()) == null);
+          .allMatch(m -> Provenance.originOf(m) == null);
       assertThat(runner.status().links())
           .allSatisfy(l -> assertThat(l.messagesForwarded()).isEqualTo(100));
 

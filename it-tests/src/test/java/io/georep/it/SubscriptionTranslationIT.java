@@ -386,7 +386,7 @@ class SubscriptionTranslationIT {
       while ((m = consumer.receive(5, TimeUnit.SECONDS)) != null) {
         String payload = new String(m.getData());
         received.add(payload);
-        assertThat(Provenance.of(m.getProperties()).orElseThrow().sourceId())
+        assertThat(Provenance.of(m).orElseThrow().sourceId())
             .as("source id of %s", payload)
             .isEqualTo(sourceIds.get(payload));
       }

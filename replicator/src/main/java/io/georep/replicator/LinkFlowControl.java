@@ -53,25 +53,38 @@ final class LinkFlowControl {
    * many nanoseconds to wait before asking again (nothing is taken then). A message larger than the
    * byte budget is let through when nothing else is in flight, so it cannot block the link forever.
    */
-  synchronized long tryAcquire(int bytes) {
+  long tryAcquire(int bytes) {
+    return tryAcquire(1, bytes);
+  }
+
+  /**
+   * {@link #tryAcquire(int)} for {@code messages} sent at once (a forwarded entry): the room of all
+   * of them, or nothing. An entry larger than the budget passes when nothing else is in flight.
+   */
+  synchronized long tryAcquire(int messages, int bytes) {
     boolean roomForIt =
         messagesInFlight == 0
-            || (messagesInFlight < maxMessages && bytesInFlight + bytes <= maxBytes);
+            || (messagesInFlight + messages <= maxMessages && bytesInFlight + bytes <= maxBytes);
     if (!roomForIt) {
       return BUDGET_RETRY_NANOS;
     }
-    long wait = rateWaitNanos(bytes);
+    long wait = rateWaitNanos(messages, bytes);
     if (wait > 0) {
       return wait;
     }
-    messagesInFlight++;
+    messagesInFlight += messages;
     bytesInFlight += bytes;
     return 0;
   }
 
   /** Gives back the room of one message once the target acknowledged it (or it was abandoned). */
-  synchronized void release(int bytes) {
-    messagesInFlight--;
+  void release(int bytes) {
+    release(1, bytes);
+  }
+
+  /** Gives back the room of {@code messages} sent at once. */
+  synchronized void release(int messages, int bytes) {
+    messagesInFlight -= messages;
     bytesInFlight -= bytes;
   }
 
@@ -83,7 +96,7 @@ final class LinkFlowControl {
     return bytesInFlight;
   }
 
-  private long rateWaitNanos(int bytes) {
+  private long rateWaitNanos(int messages, int bytes) {
     if (messagesPerSecond == 0 && bytesPerSecond == 0) {
       return 0;
     }
@@ -95,8 +108,9 @@ final class LinkFlowControl {
     // A message bigger than a second of byte tokens needs a full bucket, not an impossible one.
     double bytesNeeded = bytesPerSecond == 0 ? 0 : Math.min(bytes, (double) bytesPerSecond);
     double waitSeconds = 0;
-    if (messagesPerSecond > 0 && messageTokens < 1) {
-      waitSeconds = Math.max(waitSeconds, (1 - messageTokens) / messagesPerSecond);
+    double messagesNeeded = messagesPerSecond == 0 ? 0 : Math.min(messages, messagesPerSecond);
+    if (messagesPerSecond > 0 && messageTokens < messagesNeeded) {
+      waitSeconds = Math.max(waitSeconds, (messagesNeeded - messageTokens) / messagesPerSecond);
     }
     if (bytesPerSecond > 0 && byteTokens < bytesNeeded) {
       waitSeconds = Math.max(waitSeconds, (bytesNeeded - byteTokens) / bytesPerSecond);
@@ -105,7 +119,7 @@ final class LinkFlowControl {
       return Math.max(1, (long) Math.ceil(waitSeconds * 1e9));
     }
     if (messagesPerSecond > 0) {
-      messageTokens -= 1;
+      messageTokens -= messagesNeeded;
     }
     if (bytesPerSecond > 0) {
       byteTokens -= bytesNeeded;

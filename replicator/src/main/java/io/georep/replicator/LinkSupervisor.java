@@ -1,5 +1,6 @@
 package io.georep.replicator;
 
+import io.georep.config.Forwarding;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
 import io.georep.state.PositionMap;
@@ -349,7 +350,9 @@ public final class LinkSupervisor {
             link.options().partitionInFlightMessages(),
             link.options().partitionInFlightBytes(),
             CHECKPOINT_INTERVAL,
-            link.options().enableTargetDeduplication());
+            link.options().enableTargetDeduplication(),
+            // A routed topic sends each message where its key says: only messages can do that.
+            link.options().forwarding() == Forwarding.ENTRIES && !routing.isRouted());
     var resources =
         new PartitionReplicator.Resources(
             runtime.source(),

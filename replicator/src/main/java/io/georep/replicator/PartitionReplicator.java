@@ -35,8 +35,17 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.client.impl.GeorepEntryConsumer;
+import org.apache.pulsar.client.impl.GeorepEntryConsumer.SourceEntry;
+import org.apache.pulsar.client.impl.MessageImpl;
+import org.apache.pulsar.client.impl.OpSendMsgStats;
+import org.apache.pulsar.client.impl.ProducerImpl;
+import org.apache.pulsar.client.impl.SendCallback;
+import org.apache.pulsar.common.api.proto.KeyValue;
+import org.apache.pulsar.common.api.proto.MessageMetadata;
 import org.apache.pulsar.common.naming.TopicName;
 import org.apache.pulsar.common.schema.SchemaInfo;
+import org.apache.pulsar.shade.io.netty.buffer.ByteBuf;
 
 /**
  * Forwards one source partition to the target: to the matching target partition, or, when the
@@ -77,7 +86,8 @@ public final class PartitionReplicator {
       int maxInFlightMessages,
       long maxInFlightBytes,
       Duration checkpointInterval,
-      boolean targetDeduplicates) {
+      boolean targetDeduplicates,
+      boolean forwardEntries) {
 
     String subscription() {
       return "georep-" + link;
@@ -147,6 +157,9 @@ public final class PartitionReplicator {
   private record Received(Object epoch, Message<byte[]> message, Throwable failure)
       implements Command {}
 
+  private record EntryReceived(Object epoch, SourceEntry entry, Throwable failure)
+      implements Command {}
+
   /**
    * Some sends completed: their entries say so. One message for many completions (a target batch
    * acknowledges up to a thousand sends at once), not one per message.
@@ -168,11 +181,13 @@ public final class PartitionReplicator {
     INSTANCE
   }
 
-  /** A message taken from the source and not yet settled. */
-  private static final class InFlight {
+  /** A message, or a whole entry, taken from the source and not yet settled. */
+  private static class InFlight {
     final MessageId sourceId;
+    final Position source; // of the message; of an entry's last message
     final long publishTime;
     final int size;
+    final int messages; // 1, or an entry's
     final boolean forwarded;
     final int route; // index of the producer it went through
     // Written by the client's thread when the send completes, before `completed`; read by the
@@ -183,12 +198,81 @@ public final class PartitionReplicator {
     boolean done; // settled by the actor
     boolean holdsBudget; // counts against the link's in-flight budget
 
-    InFlight(MessageId sourceId, long publishTime, int size, boolean forwarded, int route) {
+    InFlight(
+        MessageId sourceId,
+        Position source,
+        long publishTime,
+        int size,
+        int messages,
+        boolean forwarded,
+        int route) {
       this.sourceId = sourceId;
+      this.source = source;
       this.publishTime = publishTime;
       this.size = size;
+      this.messages = messages;
       this.forwarded = forwarded;
       this.route = route;
+    }
+  }
+
+  /**
+   * A whole source entry sent to the target; the producer calls it back once the target stored it
+   * (or the send failed). It holds the entry's payload until then: the outgoing message wraps it.
+   */
+  private final class EntrySend extends InFlight implements SendCallback {
+    final boolean batch;
+    private ByteBuf payload;
+    private MessageImpl<byte[]> out;
+
+    EntrySend(SourceEntry entry, Position last, long publishTime, int route) {
+      super(
+          entry.messageId(),
+          last,
+          publishTime,
+          entry.payload().readableBytes(),
+          entry.messageCount(),
+          true,
+          route);
+      this.batch = entry.isBatch();
+      this.payload = entry.payload();
+    }
+
+    @Override
+    public void sendComplete(Throwable e, OpSendMsgStats stats) {
+      // Read before the payload goes: the producer set the id on the message it acknowledged.
+      targetId = e == null ? out.getMessageId() : null;
+      failure = e;
+      ByteBuf held = payload;
+      payload = null;
+      if (held != null) {
+        held.release();
+      }
+      if (e != null) {
+        sendFailed = true;
+      }
+      completed = true;
+      if (completionsPending.compareAndSet(false, true)) {
+        self.tell(new SendsCompleted(epoch));
+      }
+    }
+
+    @Override
+    public void addCallback(MessageImpl<?> msg, SendCallback scb) {}
+
+    @Override
+    public SendCallback getNextSendCallback() {
+      return null;
+    }
+
+    @Override
+    public MessageImpl<?> getNextMessage() {
+      return null;
+    }
+
+    @Override
+    public CompletableFuture<MessageId> getFuture() {
+      return null;
     }
   }
 
@@ -234,12 +318,15 @@ public final class PartitionReplicator {
   private long inFlightBytes;
   private boolean receiving;
   private Consumer<byte[]> consumer;
+  private GeorepEntryConsumer entryConsumer; // the consumer, when forwarding entries
   private ReceiveQueueSizer receiveQueue;
   private List<Producer<byte[]>> producers = List.of();
   private final SchemaBridge schemas;
   private final TargetRouting routing;
   // Taken from the consumer, not yet sent: waits for a schema, in-flight room or a rate token.
   private Message<byte[]> held;
+  private SourceEntry heldEntry;
+  private int inFlightMessages;
   private boolean fetchingSchema;
   private boolean checkingGap;
   private Position gapReportedUpTo;
@@ -318,22 +405,31 @@ public final class PartitionReplicator {
       return stopped();
     }
     boolean fromEarliest = !(settings.startAt() instanceof StartPosition.Latest);
+    SubscriptionInitialPosition initialPosition =
+        fromEarliest ? SubscriptionInitialPosition.Earliest : SubscriptionInitialPosition.Latest;
     CompletableFuture<Consumer<byte[]>> subscribe =
-        resources
-            .source()
-            .newConsumer(Schema.BYTES)
-            .topic(settings.sourceTopic())
-            .subscriptionName(settings.subscription())
-            .subscriptionType(SubscriptionType.Failover)
-            .subscriptionInitialPosition(
-                fromEarliest
-                    ? SubscriptionInitialPosition.Earliest
-                    : SubscriptionInitialPosition.Latest)
-            // One permit until the first message shows how the source batches; ReceiveQueueSizer
-            // then holds the queue near a thousand messages.
-            .receiverQueueSize(1)
-            .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
-            .subscribeAsync();
+        settings.forwardEntries()
+            ? GeorepEntryConsumer.subscribe(
+                    resources.source(),
+                    settings.sourceTopic(),
+                    settings.subscription(),
+                    SubscriptionType.Failover,
+                    initialPosition,
+                    100)
+                .thenApply(c -> c)
+            : resources
+                .source()
+                .newConsumer(Schema.BYTES)
+                .topic(settings.sourceTopic())
+                .subscriptionName(settings.subscription())
+                .subscriptionType(SubscriptionType.Failover)
+                .subscriptionInitialPosition(initialPosition)
+                // One permit until the first message shows how the source batches;
+                // ReceiveQueueSizer
+                // then holds the queue near a thousand messages.
+                .receiverQueueSize(1)
+                .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
+                .subscribeAsync();
     if (settings.startAt() instanceof StartPosition.AtTimestamp at && lastFlushed == null) {
       // Only a link without a checkpoint starts at the timestamp; later starts resume.
       subscribe =
@@ -351,7 +447,11 @@ public final class PartitionReplicator {
       return fail("subscribe", msg.failure());
     }
     consumer = msg.consumer();
-    receiveQueue = new ReceiveQueueSizer(consumer);
+    if (consumer instanceof GeorepEntryConsumer entries) {
+      entryConsumer = entries;
+    } else {
+      receiveQueue = new ReceiveQueueSizer(consumer);
+    }
     int count = routing.partitions().length;
     List<CompletableFuture<Producer<byte[]>>> creating = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -361,7 +461,8 @@ public final class PartitionReplicator {
               .newProducer(Schema.BYTES)
               .topic(settings.targetTopicOf(i))
               .producerName(settings.producerName())
-              .enableBatching(true)
+              // An entry goes as it is, a batch already; messages are batched here.
+              .enableBatching(!settings.forwardEntries())
               .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
               .batchingMaxMessages(1000)
               .blockIfQueueFull(false)
@@ -398,6 +499,20 @@ public final class PartitionReplicator {
       return fail("producer", msg.failure());
     }
     producers = msg.producers();
+    if (settings.forwardEntries()) {
+      for (Producer<byte[]> producer : producers) {
+        if (!(producer instanceof ProducerImpl)) {
+          return fail(
+              "producer",
+              new IllegalStateException(
+                  "forwarding entries needs a producer on one topic partition, got "
+                      + producer.getClass().getSimpleName()
+                      + " for "
+                      + producer.getTopic()
+                      + "; set forwarding: messages on this link"));
+        }
+      }
+    }
     targetLastSequenceIds = new long[producers.size()];
     long highestOnTarget = -1;
     for (int i = 0; i < producers.size(); i++) {
@@ -437,6 +552,7 @@ public final class PartitionReplicator {
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceived)
+        .onMessage(EntryReceived.class, this::onEntryReceived)
         .onMessage(SendsCompleted.class, this::onSendsCompleted)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
         .onMessage(GapChecked.class, this::onGapChecked)
@@ -452,7 +568,8 @@ public final class PartitionReplicator {
 
   private boolean hasRoom() {
     return held == null
-        && inFlight.size() < settings.maxInFlightMessages()
+        && heldEntry == null
+        && inFlightMessages < settings.maxInFlightMessages()
         && inFlightBytes < settings.maxInFlightBytes();
   }
 
@@ -460,7 +577,12 @@ public final class PartitionReplicator {
     if (!receiving && hasRoom()) {
       receiving = true;
       metrics.caughtUp(inFlight.isEmpty());
-      context.pipeToSelf(consumer.receiveAsync(), (m, err) -> new Received(epoch, m, err));
+      if (entryConsumer != null) {
+        context.pipeToSelf(
+            entryConsumer.receiveEntryAsync(), (e, err) -> new EntryReceived(epoch, e, err));
+      } else {
+        context.pipeToSelf(consumer.receiveAsync(), (m, err) -> new Received(epoch, m, err));
+      }
     }
   }
 
@@ -498,12 +620,17 @@ public final class PartitionReplicator {
     } catch (SequenceIds.SequenceIdOverflowException e) {
       return fail("sequence-id", e);
     }
-    metrics.inFlight(inFlight.size());
+    metrics.inFlight(inFlightMessages);
     requestMore();
     return Behaviors.same();
   }
 
   private Behavior<Command> onResume() {
+    if (heldEntry != null) {
+      SourceEntry next = heldEntry;
+      heldEntry = null;
+      return takeEntriesFrom(next);
+    }
     Message<byte[]> next = held;
     held = null;
     return next == null ? Behaviors.same() : takeFrom(next);
@@ -531,7 +658,7 @@ public final class PartitionReplicator {
       // next to new messages would get the whole batch dropped.
       noteTaken(position);
       metrics.replaySkipped();
-      settle(new InFlight(sourceId, message.getPublishTime(), 0, false, route));
+      settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
       return true;
     }
     Map<String, String> properties = message.getProperties();
@@ -539,7 +666,7 @@ public final class PartitionReplicator {
     if (settings.targetCluster().equals(origin)) {
       // Came from the target in the first place: forwarding it would loop.
       noteTaken(position);
-      settle(new InFlight(sourceId, message.getPublishTime(), 0, false, route));
+      settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
       return true;
     }
     Schema<byte[]> schema = null;
@@ -559,9 +686,11 @@ public final class PartitionReplicator {
     }
     noteTaken(position);
     byte[] payload = message.getData();
-    InFlight entry = new InFlight(sourceId, message.getPublishTime(), size, true, route);
+    InFlight entry =
+        new InFlight(sourceId, position, message.getPublishTime(), size, 1, true, route);
     entry.holdsBudget = true;
     inFlight.addLast(entry);
+    inFlightMessages++;
     inFlightBytes += size;
     toTarget(producers.get(route), schema, message, payload, properties, origin, position)
         .sequenceId(sequenceId)
@@ -579,6 +708,163 @@ public final class PartitionReplicator {
               }
             });
     return true;
+  }
+
+  // ---- forwarding entries ------------------------------------------------------------------
+
+  private Behavior<Command> onEntryReceived(EntryReceived msg) {
+    if (msg.epoch() != epoch) {
+      if (msg.entry() != null) {
+        msg.entry().payload().release();
+      }
+      return Behaviors.same();
+    }
+    receiving = false;
+    metrics.caughtUp(false);
+    if (msg.failure() != null) {
+      return fail("receive", msg.failure());
+    }
+    return takeEntriesFrom(msg.entry());
+  }
+
+  /** Takes {@code first}, then whatever entries the consumer already holds, while there is room. */
+  private Behavior<Command> takeEntriesFrom(SourceEntry first) {
+    try {
+      if (first != null && !takeEntry(first)) {
+        heldEntry = first;
+      }
+      for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
+        SourceEntry next = entryConsumer.pollEntry();
+        if (next == null) {
+          break;
+        }
+        if (!takeEntry(next)) {
+          heldEntry = next;
+        }
+      }
+    } catch (PulsarClientException e) {
+      return fail("receive", e);
+    } catch (SequenceIds.SequenceIdOverflowException e) {
+      return fail("sequence-id", e);
+    }
+    metrics.inFlight(inFlightMessages);
+    requestMore();
+    return Behaviors.same();
+  }
+
+  /**
+   * Takes one source entry, as {@link #take} takes a message: skips it, filters it, or sends it
+   * whole. Its payload is released here unless it is sent (then when the send completes) or held
+   * (false: it cannot leave yet).
+   */
+  private boolean takeEntry(SourceEntry entry) {
+    MessageMetadata metadata = entry.metadata();
+    int messages = entry.messageCount();
+    // An entry is identified by its last message: a checkpoint inside it (written while
+    // forwarding messages) leaves the rest of it to send.
+    Position last =
+        new Position(entry.ledgerId(), entry.entryId(), entry.isBatch() ? messages - 1 : -1);
+    if (highestTaken != null && last.compareTo(highestTaken) <= 0) {
+      metrics.replaySkipped();
+      entry.payload().release();
+      return true;
+    }
+    long sequenceId = SequenceIds.of(last);
+    long publishTime = metadata.getPublishTime();
+    int route = 0; // one producer: entries go to the matching partition only
+    if (sequenceId <= targetLastSequenceIds[route]) {
+      noteTaken(last);
+      metrics.replaySkipped();
+      entry.payload().release();
+      settle(new InFlight(entry.messageId(), last, publishTime, 0, messages, false, route));
+      return true;
+    }
+    String origin =
+        Provenance.originOf(
+            Provenance.entryProperty(metadata, Provenance.ORIGIN),
+            Provenance.entryProperty(metadata, Provenance.SOURCE));
+    if (settings.targetCluster().equals(origin)) {
+      noteTaken(last);
+      entry.payload().release();
+      settle(new InFlight(entry.messageId(), last, publishTime, 0, messages, false, route));
+      return true;
+    }
+    Schema<byte[]> schema = Schema.BYTES; // the producer's own: no schema to register
+    if (metadata.hasSchemaVersion()) {
+      byte[] version = metadata.getSchemaVersion();
+      schema = schemas.cached(version);
+      if (schema == null) {
+        fetchSchema(version);
+        return false;
+      }
+    }
+    int size = entry.payload().readableBytes();
+    long wait = resources.flow().tryAcquire(messages, size);
+    if (wait > 0) {
+      timers.startSingleTimer(Resume.INSTANCE, Duration.ofNanos(wait));
+      return false;
+    }
+    noteTaken(last);
+    EntrySend send = new EntrySend(entry, last, publishTime, route);
+    send.holdsBudget = true;
+    inFlight.addLast(send);
+    inFlightMessages += messages;
+    inFlightBytes += size;
+    readdress(metadata, origin, entry, publishTime, sequenceId);
+    send.out =
+        MessageImpl.create(
+            metadata, entry.payload().nioBuffer(), schema, settings.targetTopicOf(route));
+    ((ProducerImpl<byte[]>) producers.get(route)).sendAsync(send.out, send);
+    return true;
+  }
+
+  /**
+   * Makes a stored entry's metadata the metadata of a new send by this link's producer: its
+   * producer name and publish time go (the producer stamps its own, as for any message it sends;
+   * the source's publish time stays in the provenance), as do a transaction's ids (the target has
+   * no such transaction) and a built-in replicator's mark; the sequence id becomes the one derived
+   * from the source position; provenance is replaced. Compression, uncompressed size, batch count,
+   * keys, event time, encryption keys and chunking stay: they describe the payload, which stays.
+   */
+  private void readdress(
+      MessageMetadata metadata,
+      String origin,
+      SourceEntry entry,
+      long publishTime,
+      long sequenceId) {
+    metadata.clearProducerName();
+    metadata.clearPublishTime();
+    metadata.clearReplicatedFrom();
+    metadata.clearTxnidMostBits();
+    metadata.clearTxnidLeastBits();
+    metadata.clearHighestSequenceId();
+    metadata.setSequenceId(sequenceId);
+    List<String[]> kept = new ArrayList<>(metadata.getPropertiesCount());
+    for (KeyValue property : metadata.getPropertiesList()) {
+      String key = property.getKey();
+      if (!key.equals(Provenance.SOURCE) && !key.equals(Provenance.ORIGIN)) {
+        kept.add(new String[] {key, property.getValue()});
+      }
+    }
+    metadata.clearProperties();
+    for (String[] property : kept) {
+      metadata.addProperty().setKey(property[0]).setValue(property[1]);
+    }
+    if (origin != null) {
+      // Forwarded before (a second hop): the origin stays.
+      metadata.addProperty().setKey(Provenance.ORIGIN).setValue(origin);
+    }
+    metadata
+        .addProperty()
+        .setKey(Provenance.SOURCE)
+        .setValue(
+            Provenance.encode(
+                settings.sourceCluster(),
+                entry.ledgerId(),
+                entry.entryId(),
+                -1,
+                publishTime,
+                settings.sourceTopic()));
   }
 
   /** Records the highest position taken; a jump past its successor may be a gap in the source. */
@@ -773,7 +1059,7 @@ public final class PartitionReplicator {
       }
     }
     settleHead();
-    metrics.inFlight(inFlight.size());
+    metrics.inFlight(inFlightMessages);
     if (held != null && !timers.isTimerActive(Resume.INSTANCE) && !fetchingSchema) {
       // Refused room earlier: some came back now.
       self.tell(Resume.INSTANCE);
@@ -788,6 +1074,7 @@ public final class PartitionReplicator {
   private void settle(InFlight entry) {
     entry.done = true;
     inFlight.addLast(entry);
+    inFlightMessages += entry.messages;
     settleHead();
   }
 
@@ -798,18 +1085,15 @@ public final class PartitionReplicator {
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       InFlight head = inFlight.removeFirst();
       inFlightBytes -= head.size;
+      inFlightMessages -= head.messages;
       releaseBudget(head);
       if (head.forwarded) {
-        forwardedCount++;
-        settled++;
+        forwardedCount += head.messages;
+        settled += head.messages;
         settledBytes += head.size;
         lastForwarded = head;
         if (head.targetId != null) {
-          lastTarget = Positions.of(head.targetId);
-          if (!BenchDiagnostics.stateWritesDisabled()) {
-            positionRuns.add(
-                Positions.of(head.sourceId), routing.partitions()[head.route], lastTarget);
-          }
+          mapOnTarget(head);
         }
       }
       // A filtered message moves the checkpoint too: the cursor may pass it.
@@ -817,15 +1101,37 @@ public final class PartitionReplicator {
     }
     if (lastForwarded != null) {
       // once per settled run, not per message
-      metrics.forwarded(
-          settled, settledBytes, lastForwarded.publishTime, Positions.of(lastForwarded.sourceId));
+      metrics.forwarded(settled, settledBytes, lastForwarded.publishTime, lastForwarded.source);
+    }
+  }
+
+  /** Notes where the target stored a settled message or entry, for the checkpoint and the map. */
+  private void mapOnTarget(InFlight head) {
+    Position target = Positions.of(head.targetId);
+    int targetPartition = routing.partitions()[head.route];
+    boolean mapped = !BenchDiagnostics.stateWritesDisabled();
+    if (head instanceof EntrySend entry && entry.batch) {
+      // The batch went whole: each message keeps its batch index.
+      lastTarget = new Position(target.ledgerId(), target.entryId(), head.messages - 1);
+      if (mapped) {
+        positionRuns.addBatch(
+            new Position(head.source.ledgerId(), head.source.entryId(), 0),
+            targetPartition,
+            new Position(target.ledgerId(), target.entryId(), 0),
+            head.messages);
+      }
+    } else {
+      lastTarget = target;
+      if (mapped) {
+        positionRuns.add(head.source, targetPartition, target);
+      }
     }
   }
 
   private void releaseBudget(InFlight entry) {
     if (entry.holdsBudget) {
       entry.holdsBudget = false;
-      resources.flow().release(entry.size);
+      resources.flow().release(entry.messages, entry.size);
     }
   }
 
@@ -841,7 +1147,12 @@ public final class PartitionReplicator {
     }
     inFlight.clear();
     inFlightBytes = 0;
+    inFlightMessages = 0;
     held = null;
+    if (heldEntry != null) {
+      heldEntry.payload().release();
+      heldEntry = null;
+    }
   }
 
   private Behavior<Command> onFlushTick() {
@@ -856,7 +1167,7 @@ public final class PartitionReplicator {
     }
     InFlight acked = lastAcked;
     lastAcked = null;
-    Position source = Positions.of(acked.sourceId);
+    Position source = acked.source;
     Checkpoint checkpoint =
         new Checkpoint(
             source,
@@ -886,6 +1197,7 @@ public final class PartitionReplicator {
     timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
     return Behaviors.receive(Command.class)
         .onMessage(Received.class, this::onReceivedWhileDraining)
+        .onMessage(EntryReceived.class, this::onEntryReceivedWhileDraining)
         .onMessage(SendsCompleted.class, this::onSentWhileDraining)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(DrainTimeout.INSTANCE, this::closeAndStop)
@@ -897,6 +1209,14 @@ public final class PartitionReplicator {
   private Behavior<Command> onReceivedWhileDraining(Received msg) {
     // Taken from the consumer but not forwarded: it stays unacknowledged on the source.
     receiving = false;
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onEntryReceivedWhileDraining(EntryReceived msg) {
+    receiving = false;
+    if (msg.entry() != null) {
+      msg.entry().payload().release();
+    }
     return Behaviors.same();
   }
 

@@ -3,6 +3,12 @@ package io.georep.replicator;
 import io.georep.state.Position;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.impl.MessageImpl;
+import org.apache.pulsar.client.impl.TopicMessageImpl;
+import org.apache.pulsar.common.api.proto.KeyValue;
+import org.apache.pulsar.common.api.proto.MessageMetadata;
 
 /**
  * What georep adds to every forwarded message: where this hop read it, and where it was first
@@ -18,6 +24,11 @@ import java.util.Optional;
  *
  * <p>{@value #ORIGIN} is written only from the second hop on (east to west to archive): on the
  * first hop the origin is the source cluster. {@link #originOf} reads both.
+ *
+ * <p>Where a whole entry is forwarded ({@code forwarding: entries}), the properties are the
+ * entry's, with batch index -1: an unbatched message shows them as its own; the messages of a batch
+ * keep their own properties untouched, and {@link #of(Message)} reads the batch's, with the
+ * message's batch index, which forwarding keeps.
  */
 public record Provenance(
     String sourceCluster,
@@ -76,6 +87,64 @@ public record Provenance(
     return parse(properties.get(SOURCE));
   }
 
+  /**
+   * The provenance of a message read from a target: its own {@value #SOURCE} property, else that of
+   * its batch (a batch forwarded whole) with the message's batch index; empty if georep did not
+   * forward it.
+   */
+  public static Optional<Provenance> of(Message<?> message) {
+    Optional<Provenance> own = of(message.getProperties());
+    if (own.isPresent()) {
+      return own;
+    }
+    MessageMetadata entry = entryMetadata(message);
+    if (entry == null || !(message.getMessageId() instanceof MessageIdAdv id)) {
+      return Optional.empty();
+    }
+    return parse(entryProperty(entry, SOURCE))
+        .map(
+            p ->
+                new Provenance(
+                    p.sourceCluster(),
+                    p.ledgerId(),
+                    p.entryId(),
+                    id.getBatchIndex(),
+                    p.sourcePublishTime(),
+                    p.sourceTopic()));
+  }
+
+  /** {@link #originOf(Map)} for a message read from a target, its batch's properties included. */
+  public static String originOf(Message<?> message) {
+    String own = originOf(message.getProperties());
+    if (own != null) {
+      return own;
+    }
+    MessageMetadata entry = entryMetadata(message);
+    if (entry == null) {
+      return null;
+    }
+    return originOf(entryProperty(entry, ORIGIN), entryProperty(entry, SOURCE));
+  }
+
+  /** The metadata of a batched message's entry; null if there is none to read. */
+  private static MessageMetadata entryMetadata(Message<?> message) {
+    Message<?> inner = message instanceof TopicMessageImpl<?> t ? t.getMessage() : message;
+    if (inner instanceof MessageImpl<?> m && m.getMessageBuilder().hasNumMessagesInBatch()) {
+      return m.getMessageBuilder();
+    }
+    return null;
+  }
+
+  /** The value of property {@code key} among an entry's properties, or null. */
+  public static String entryProperty(MessageMetadata entry, String key) {
+    for (KeyValue property : entry.getPropertiesList()) {
+      if (property.getKey().equals(key)) {
+        return property.getValue();
+      }
+    }
+    return null;
+  }
+
   /** Parses a {@value #SOURCE} value; empty for null or a value georep did not write. */
   public static Optional<Provenance> parse(String value) {
     if (value == null) {
@@ -108,11 +177,14 @@ public record Provenance(
    * the cluster georep read it from, else null (produced where it is).
    */
   public static String originOf(Map<String, String> properties) {
-    String origin = properties.get(ORIGIN);
+    return originOf(properties.get(ORIGIN), properties.get(SOURCE));
+  }
+
+  /** The origin from the values of {@value #ORIGIN} and {@value #SOURCE}, each possibly null. */
+  public static String originOf(String origin, String source) {
     if (origin != null) {
       return origin;
     }
-    String source = properties.get(SOURCE);
     if (source == null) {
       return null;
     }

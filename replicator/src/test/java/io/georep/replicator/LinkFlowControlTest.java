@@ -65,4 +65,22 @@ class LinkFlowControlTest {
     assertThat(flow.tryAcquire(50_000)).isZero();
     assertThat(flow.tryAcquire(1)).isPositive();
   }
+
+  @Test
+  void anEntryTakesTheRoomAndTokensOfAllItsMessagesAtOnce() {
+    LinkFlowControl flow = new LinkFlowControl(1_000, Long.MAX_VALUE, 0, 0, now::get);
+    assertThat(flow.tryAcquire(600, 60_000)).isZero();
+    assertThat(flow.tryAcquire(600, 60_000)).as("1,200 > 1,000 in flight").isPositive();
+    assertThat(flow.messagesInFlight()).isEqualTo(600);
+    flow.release(600, 60_000);
+    assertThat(flow.messagesInFlight()).isZero();
+    assertThat(flow.tryAcquire(5_000, 500_000)).as("alone, an oversized entry passes").isZero();
+
+    LinkFlowControl paced = new LinkFlowControl(1_000_000, Long.MAX_VALUE, 1_000, 0, now::get);
+    assertThat(paced.tryAcquire(1_000, 100)).isZero();
+    long wait = paced.tryAcquire(500, 100);
+    // The bucket is empty and 500 tokens are needed at 1,000 a second: half a second.
+    assertThat(wait)
+        .isBetween(TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.MILLISECONDS.toNanos(500) + 1_000);
+  }
 }

@@ -84,6 +84,43 @@ public final class PositionRunBuilder {
   }
 
   /**
+   * Records that the {@code count} messages of the source batch starting at {@code sourceStart}
+   * (batch index 0) were written, as one batch, at {@code targetStart} (batch index 0) with the
+   * same batch indexes: how a forwarded entry maps. One run, whatever {@code count}.
+   *
+   * @throws IllegalArgumentException if either start is not batch index 0, {@code count < 1}, the
+   *     batch does not come after the previous source position or {@code targetPartition < -1}
+   */
+  public void addBatch(Position sourceStart, int targetPartition, Position targetStart, int count) {
+    Objects.requireNonNull(sourceStart, "sourceStart");
+    Objects.requireNonNull(targetStart, "targetStart");
+    if (sourceStart.batchIndex() != 0 || targetStart.batchIndex() != 0 || count < 1) {
+      throw new IllegalArgumentException(
+          "a batch starts at batch index 0 and holds at least one message: "
+              + sourceStart
+              + " -> "
+              + targetStart
+              + ", "
+              + count);
+    }
+    if (targetPartition < -1) {
+      throw new IllegalArgumentException(
+          "targetPartition must be -1 (not partitioned) or >= 0, was " + targetPartition);
+    }
+    if (lastSource != null && sourceStart.compareTo(lastSource) <= 0) {
+      throw new IllegalArgumentException(
+          "source positions must increase: " + sourceStart + " added after " + lastSource);
+    }
+    closeOpenRun();
+    lastSource = new Position(sourceStart.ledgerId(), sourceStart.entryId(), count - 1);
+    this.sourceStart = sourceStart;
+    this.targetPartition = targetPartition;
+    this.targetStart = targetStart;
+    length = count;
+    drainedLength = 0;
+  }
+
+  /**
    * The runs closed since the last drain, in source order, followed by the open run if it has grown
    * since the last drain; empty if nothing was added since. The open run stays open (see the class
    * comment). The list is unmodifiable and no longer touched by this builder.

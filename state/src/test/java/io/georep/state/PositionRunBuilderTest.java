@@ -34,6 +34,27 @@ class PositionRunBuilderTest {
   }
 
   @Test
+  void aForwardedEntryIsOneBatchRunBetweenUnbatchedRuns() {
+    builder.add(pos(1, 8, -1), 0, pos(7, 18, -1));
+    builder.add(pos(1, 9, -1), 0, pos(7, 19, -1));
+    builder.addBatch(pos(1, 10, 0), 0, pos(7, 20, 0), 1000);
+    builder.addBatch(pos(1, 11, 0), 0, pos(7, 21, 0), 1);
+    builder.add(pos(1, 12, -1), 0, pos(7, 22, -1));
+
+    assertThat(builder.drain())
+        .containsExactly(
+            new PositionRun(pos(1, 8, -1), ENTRY, 0, pos(7, 18, -1), ENTRY, 2),
+            new PositionRun(pos(1, 10, 0), BATCH, 0, pos(7, 20, 0), BATCH, 1000),
+            new PositionRun(pos(1, 11, 0), BATCH, 0, pos(7, 21, 0), BATCH, 1),
+            new PositionRun(pos(1, 12, -1), ENTRY, 0, pos(7, 22, -1), ENTRY, 1));
+    assertThatThrownBy(() -> builder.add(pos(1, 11, 999), 0, pos(7, 30, -1)))
+        .as("a position inside an entry already mapped")
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.addBatch(pos(1, 13, 1), 0, pos(7, 30, 0), 5))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void batchedToUnbatchedIsOneRun() {
     for (int i = 0; i < 5; i++) {
       builder.add(pos(1, 10, i), 3, pos(7, 20 + i, -1));

@@ -356,7 +356,7 @@ public final class SubscriptionSync {
         if (CursorState.compareEntry(id.getLedgerId(), id.getEntryId(), bound) > 0) {
           break;
         }
-        Provenance source = Provenance.parse(m.getProperty(Provenance.SOURCE)).orElse(null);
+        Provenance source = Provenance.of(m).orElse(null);
         CursorState cursor =
             source == null
                 ? null
