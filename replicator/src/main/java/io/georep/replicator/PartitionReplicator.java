@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -416,7 +417,7 @@ public final class PartitionReplicator {
                     SubscriptionType.Failover,
                     initialPosition,
                     100)
-                .thenApply(c -> c)
+                .thenApply(c -> c) // as a Consumer<byte[]>
             : resources
                 .source()
                 .newConsumer(Schema.BYTES)
@@ -598,21 +599,35 @@ public final class PartitionReplicator {
     return takeFrom(msg.message());
   }
 
-  /** Takes {@code first}, then whatever the consumer already holds, while there is room. */
   private Behavior<Command> takeFrom(Message<byte[]> first) {
+    return takeAll(
+        first, this::take, () -> consumer.receive(0, TimeUnit.MILLISECONDS), m -> held = m);
+  }
+
+  /** What the consumer already holds, or null; never waits. */
+  @FunctionalInterface
+  private interface Poll<T> {
+    T next() throws PulsarClientException;
+  }
+
+  /**
+   * Takes {@code first}, then whatever the consumer already holds, while there is room: without
+   * another round trip through the mailbox. What cannot leave yet goes to {@code hold}, which
+   * leaves no room, so nothing after it is taken.
+   */
+  private <T> Behavior<Command> takeAll(
+      T first, Predicate<T> take, Poll<T> poll, java.util.function.Consumer<T> hold) {
     try {
-      if (first != null && !take(first)) {
-        held = first;
+      if (first != null && !take.test(first)) {
+        hold.accept(first);
       }
-      // Whatever the consumer already holds is taken without another round trip through the
-      // mailbox; receive(0) never waits.
       for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
-        Message<byte[]> next = consumer.receive(0, TimeUnit.MILLISECONDS);
+        T next = poll.next();
         if (next == null) {
           break;
         }
-        if (!take(next)) {
-          held = next;
+        if (!take.test(next)) {
+          hold.accept(next);
         }
       }
     } catch (PulsarClientException e) {
@@ -727,29 +742,8 @@ public final class PartitionReplicator {
     return takeEntriesFrom(msg.entry());
   }
 
-  /** Takes {@code first}, then whatever entries the consumer already holds, while there is room. */
   private Behavior<Command> takeEntriesFrom(SourceEntry first) {
-    try {
-      if (first != null && !takeEntry(first)) {
-        heldEntry = first;
-      }
-      for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
-        SourceEntry next = entryConsumer.pollEntry();
-        if (next == null) {
-          break;
-        }
-        if (!takeEntry(next)) {
-          heldEntry = next;
-        }
-      }
-    } catch (PulsarClientException e) {
-      return fail("receive", e);
-    } catch (SequenceIds.SequenceIdOverflowException e) {
-      return fail("sequence-id", e);
-    }
-    metrics.inFlight(inFlightMessages);
-    requestMore();
-    return Behaviors.same();
+    return takeAll(first, this::takeEntry, entryConsumer::pollEntry, e -> heldEntry = e);
   }
 
   /**

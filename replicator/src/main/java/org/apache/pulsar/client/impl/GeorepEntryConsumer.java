@@ -322,11 +322,4 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       }
     }
   }
-
-  /** The number of entries waiting to be taken; for tests and status. */
-  public int queuedEntries() {
-    synchronized (lock) {
-      return arrivals.size();
-    }
-  }
 }
