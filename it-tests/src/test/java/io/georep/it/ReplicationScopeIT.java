@@ -323,7 +323,15 @@ class ReplicationScopeIT {
                 "limits: { messagesPerSecond: 100 }"));
     try (PulsarClient eastClient = clusters.get("east").newClient();
         PulsarClient westClient = clusters.get("west").newClient()) {
-      produce(eastClient, topic, "r", 5, 300);
+      // Entries of at most 10 messages: georep forwards an entry whole, so one entry is the
+      // smallest step the limit can pace.
+      try (Producer<byte[]> producer =
+          eastClient.newProducer(Schema.BYTES).topic(topic).batchingMaxMessages(10).create()) {
+        for (int i = 0; i < 300; i++) {
+          producer.newMessage().value(("m" + i).getBytes()).sendAsync();
+        }
+        producer.flush();
+      }
       long start = System.nanoTime();
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         // At any moment: at most one second of burst plus 100 per second since the start.
@@ -339,6 +347,8 @@ class ReplicationScopeIT {
                       .isLessThanOrEqualTo(100 + 100 * seconds + 10);
                   return received == 300;
                 });
+        // And not faster on the whole: the 200 beyond the first second's burst need 2 s.
+        assertThat((System.nanoTime() - start) / 1e9).isGreaterThanOrEqualTo(1.9);
       }
     }
   }

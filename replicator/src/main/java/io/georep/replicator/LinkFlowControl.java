@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * #retryDelayNanos}).
  *
  * <p>The rate limit is a token bucket per unit (messages, bytes) that holds at most one second of
- * tokens, so a link that was idle sends at most one second's worth at once.
+ * tokens, so a link that was idle sends at most one second's worth at once, or one message or entry
+ * if that alone is bigger; what goes beyond the bucket is paid back before the next send.
  */
 final class LinkFlowControl {
   /** How soon a replicator refused in-flight room asks again. */
@@ -105,10 +106,12 @@ final class LinkFlowControl {
     refilledAt = now;
     messageTokens = Math.min(messagesPerSecond, messageTokens + elapsedSeconds * messagesPerSecond);
     byteTokens = Math.min(bytesPerSecond, byteTokens + elapsedSeconds * bytesPerSecond);
-    // A message bigger than a second of byte tokens needs a full bucket, not an impossible one.
+    // Something bigger than a second of tokens (a large message, an entry of many messages)
+    // starts on a full bucket rather than never, and leaves the bucket in debt by the rest, so
+    // what follows waits for it and the long-run rate stays the configured one.
     double bytesNeeded = bytesPerSecond == 0 ? 0 : Math.min(bytes, (double) bytesPerSecond);
-    double waitSeconds = 0;
     double messagesNeeded = messagesPerSecond == 0 ? 0 : Math.min(messages, messagesPerSecond);
+    double waitSeconds = 0;
     if (messagesPerSecond > 0 && messageTokens < messagesNeeded) {
       waitSeconds = Math.max(waitSeconds, (messagesNeeded - messageTokens) / messagesPerSecond);
     }
@@ -119,10 +122,10 @@ final class LinkFlowControl {
       return Math.max(1, (long) Math.ceil(waitSeconds * 1e9));
     }
     if (messagesPerSecond > 0) {
-      messageTokens -= messagesNeeded;
+      messageTokens -= messages;
     }
     if (bytesPerSecond > 0) {
-      byteTokens -= bytesNeeded;
+      byteTokens -= bytes;
     }
     return 0;
   }

@@ -63,7 +63,22 @@ class LinkFlowControlTest {
         .isBetween(TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(200) + 1_000);
     now.addAndGet(TimeUnit.SECONDS.toNanos(1));
     assertThat(flow.tryAcquire(50_000)).isZero();
-    assertThat(flow.tryAcquire(1)).isPositive();
+    // It started on a full bucket (1,000) and owes the other 49,000 bytes: 49 s before one more.
+    assertThat(flow.tryAcquire(1))
+        .isBetween(TimeUnit.SECONDS.toNanos(49), TimeUnit.SECONDS.toNanos(49) + 2_000_000);
+  }
+
+  @Test
+  void anEntryOfMoreThanASecondOfMessagesIsPaidBackBeforeTheNextSend() {
+    LinkFlowControl flow = new LinkFlowControl(1_000_000, Long.MAX_VALUE, 100, 0, now::get);
+    assertThat(flow.tryAcquire(250, 100)).isZero();
+    // 100 tokens were there, 250 taken: 150 owed plus 1 for the next message, at 100 a second.
+    long wait = flow.tryAcquire(1, 100);
+    assertThat(wait)
+        .isBetween(
+            TimeUnit.MILLISECONDS.toNanos(1_510), TimeUnit.MILLISECONDS.toNanos(1_510) + 1_000);
+    now.addAndGet(wait);
+    assertThat(flow.tryAcquire(1, 100)).isZero();
   }
 
   @Test
