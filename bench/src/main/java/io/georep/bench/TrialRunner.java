@@ -124,9 +124,10 @@ final class TrialRunner {
         try (Replication replication = Replication.start(contender, space, clusters, launch);
             ContenderSampler memory = new ContenderSampler(replication)) {
           replication.pid().ifPresent(pid -> pids.put(CONTENDER, pid));
-          catchUp(trial, catchUp, backlog);
+          catchUp(trial, catchUp, backlog, pids);
           bytesPerMessage(trial, space);
           halfLoad(trial, space, workload, latency, halfLoadRate, pids);
+          noteInFlight(trial, memory, "catch-up", "catch-up first arrival", "catch-up over");
           noteInFlight(trial, memory, "latency");
           streaming(trial, space, workload, stream, pids);
           noteInFlight(trial, memory, "streaming");
@@ -189,8 +190,13 @@ final class TrialRunner {
 
   /** Where the contender reports it: its messages in flight during a measurement. */
   private static void noteInFlight(Trial trial, ContenderSampler sampler, String phase) {
-    Long from = trial.nanos.get(phase + " measured from");
-    Long to = trial.nanos.get(phase + " measured to");
+    noteInFlight(trial, sampler, phase, phase + " measured from", phase + " measured to");
+  }
+
+  private static void noteInFlight(
+      Trial trial, ContenderSampler sampler, String phase, String fromStep, String toStep) {
+    Long from = trial.nanos.get(fromStep);
+    Long to = trial.nanos.get(toStep);
     if (from == null || to == null) {
       return;
     }
@@ -252,14 +258,23 @@ final class TrialRunner {
   static final String NOT_WIRED_SHORT =
       "not wired (PartitionReplicator does not read BenchDiagnostics yet)";
 
-  private void catchUp(Trial trial, TargetReader reader, long backlog) {
+  private void catchUp(Trial trial, TargetReader reader, long backlog, Map<String, Long> pids) {
     long started = System.nanoTime();
     long deadline = started + settings.catchUpTimeout().toNanos();
+    // Where the CPU went from the first arrival to the last: which process a catch-up waits on.
+    CpuMeter.Snapshot flowing = null;
     while (reader.distinct() < backlog && System.nanoTime() < deadline) {
+      if (flowing == null && reader.distinct() > 0) {
+        flowing = CpuMeter.snapshot(pids);
+      }
       sleep(Duration.ofMillis(20));
     }
     long distinct = reader.distinct();
     trial.mark("catch-up over");
+    if (flowing != null) {
+      trial.notes.add(
+          "catch-up: cores busy: " + cores(CpuMeter.between(flowing, CpuMeter.snapshot(pids))));
+    }
     if (distinct < backlog) {
       trial.notes.add(
           String.format(
