@@ -27,23 +27,29 @@ import org.apache.pulsar.shade.io.netty.buffer.ByteBuf;
  *
  * <p>What it keeps from {@link ConsumerImpl}: connection handling, subscription, acknowledgements
  * (cumulative acknowledgement of an entry's id acknowledges the whole entry). What it replaces: the
- * receive queue. Entries wait here until taken; each taken entry gives its messages' permits back
- * to the broker, if it arrived on the current connection (after a reconnect the broker redelivers
- * from the cursor and the queue's older entries are replays the taker skips).
+ * receive queue and the flow control. Entries are checked (checksum) and parsed (metadata) as they
+ * arrive and wait here until taken. After a reconnect the broker redelivers from the cursor, and
+ * the queue's older entries are replays the taker skips.
  *
- * <p>The queue is sized in bytes, not messages: about {@link #QUEUE_TARGET_BYTES} or {@link
- * #QUEUE_MIN_ENTRIES} entries, whichever is more, from the average entry seen so far. It starts at
- * one permit, so a partition with a backlog of large batches does not receive hundreds of them
- * before the first shows their size.
+ * <p>Flow control counts entries. A broker without {@code preciseDispatcherFlowControl} (the
+ * default) reads as many entries at once as the consumer has permits, although each entry then
+ * takes all its messages off them: a thousand permits for batches of a thousand messages fetch a
+ * hundred batches (up to the broker's 5 MB read limit) per partition. So this consumer keeps its
+ * permits, as far as it can know them (granted minus the messages that arrived), at the number of
+ * entries it wants: about {@link #QUEUE_TARGET_BYTES} of entries, or {@link #QUEUE_MIN_ENTRIES},
+ * whichever is more, minus those waiting. It starts at one permit, so a partition with a backlog of
+ * large batches does not receive many before the first shows their size. Each arrival gives back
+ * what it took, so a broker at the end of the topic always holds permits for the next entry
+ * written.
  *
  * <p>Thread-safety: entries arrive on the client's I/O thread; {@link #receiveEntryAsync} and
  * {@link #pollEntry} are meant for one taker at a time (the partition's actor).
  */
 public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
 
-  static final int QUEUE_TARGET_BYTES = 512 * 1024;
+  static final int QUEUE_TARGET_BYTES = 1024 * 1024;
   static final int QUEUE_MIN_ENTRIES = 4;
-  static final int QUEUE_MAX_PERMITS = 100_000;
+  static final int QUEUE_MAX_ENTRIES = 100; // the most a broker reads at once by default
 
   /** A source entry handed out: its position, metadata and payload. */
   public static final class SourceEntry {
@@ -105,14 +111,18 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
     }
   }
 
-  /** An entry as it arrived, before it is checked and parsed by the taker. */
-  private record Arrival(long ledgerId, long entryId, ByteBuf headersAndPayload, ClientCnx cnx) {}
+  /** An entry as it arrived, checked and parsed: a source entry, or why it is unreadable. */
+  private record Arrival(SourceEntry entry, PulsarClientException failure) {}
 
   private final Object lock = new Object();
   private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
   private CompletableFuture<SourceEntry> pending;
   private double averageEntryBytes = -1;
-  private double averageEntryMessages = -1;
+  // The broker's view of this consumer's permits, as far as georep can know it: what it granted
+  // on the current connection minus the messages that arrived on it. Only this class grants.
+  private ClientCnx flowCnx;
+  private long granted;
+  private long received;
 
   /** Subscribes; the future completes when the broker accepted the subscription. */
   public static CompletableFuture<GeorepEntryConsumer> subscribe(
@@ -164,31 +174,50 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       return;
     }
     MessageIdData id = command.getMessageId();
-    Arrival arrival =
-        new Arrival(id.getLedgerId(), id.getEntryId(), headersAndPayload.retainedSlice(), cnx);
+    Arrival arrival = check(id.getLedgerId(), id.getEntryId(), headersAndPayload.retainedSlice());
+    // The broker took the entry's messages off the permits (one, for an entry it cannot read).
+    int messages = arrival.entry() != null ? arrival.entry().messageCount() : 1;
     CompletableFuture<SourceEntry> waiting;
+    long grant;
     synchronized (lock) {
+      if (cnx == flowCnx) {
+        received += messages;
+      }
+      if (arrival.entry() != null) {
+        averageEntryBytes =
+            averageEntryBytes < 0
+                ? arrival.entry().payload().readableBytes()
+                : averageEntryBytes
+                    + (arrival.entry().payload().readableBytes() - averageEntryBytes) / 16;
+      }
       waiting = pending;
       pending = null;
       if (waiting == null) {
         arrivals.addLast(arrival);
-        return;
       }
+      grant = grantLocked(cnx);
     }
-    complete(waiting, arrival);
+    sendFlow(cnx, grant);
+    if (waiting != null) {
+      complete(waiting, arrival);
+    }
   }
 
   /** The next entry, now or when it arrives. One receive at a time. */
   public CompletableFuture<SourceEntry> receiveEntryAsync() {
     CompletableFuture<SourceEntry> future = new CompletableFuture<>();
     Arrival arrival;
+    ClientCnx cnx = cnx();
+    long grant;
     synchronized (lock) {
       arrival = arrivals.pollFirst();
       if (arrival == null) {
         pending = future;
         return future;
       }
+      grant = grantLocked(cnx);
     }
+    sendFlow(cnx, grant);
     complete(future, arrival);
     return future;
   }
@@ -200,57 +229,62 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
    */
   public SourceEntry pollEntry() throws PulsarClientException {
     Arrival arrival;
+    ClientCnx cnx = cnx();
+    long grant;
     synchronized (lock) {
       arrival = arrivals.pollFirst();
+      grant = arrival == null ? 0 : grantLocked(cnx);
     }
-    return arrival == null ? null : take(arrival);
+    sendFlow(cnx, grant);
+    if (arrival == null) {
+      return null;
+    }
+    if (arrival.failure() != null) {
+      throw arrival.failure();
+    }
+    return arrival.entry();
   }
 
-  private void complete(CompletableFuture<SourceEntry> future, Arrival arrival) {
-    try {
-      future.complete(take(arrival));
-    } catch (PulsarClientException e) {
-      future.completeExceptionally(e);
+  private static void complete(CompletableFuture<SourceEntry> future, Arrival arrival) {
+    if (arrival.failure() != null) {
+      future.completeExceptionally(arrival.failure());
+    } else {
+      future.complete(arrival.entry());
     }
   }
 
-  /** Checks and parses an arrival, and gives its permits back. */
-  private SourceEntry take(Arrival arrival) throws PulsarClientException {
-    ByteBuf buffer = arrival.headersAndPayload();
+  /** Checks an entry's checksum and parses its metadata; releases the buffer if it is corrupt. */
+  private Arrival check(long ledgerId, long entryId, ByteBuf buffer) {
     MessageMetadata metadata = new MessageMetadata();
     try {
       if (Commands.hasChecksum(buffer)) {
         int checksum = Commands.readChecksum(buffer);
         if (checksum != Crc32cIntChecksum.computeChecksum(buffer)) {
-          throw new PulsarClientException.InvalidMessageException(
-              corrupt(arrival, "checksum mismatch"));
+          buffer.release();
+          return new Arrival(
+              null,
+              new PulsarClientException.InvalidMessageException(
+                  corrupt(ledgerId, entryId, "checksum mismatch")));
         }
       }
       Commands.skipBrokerEntryMetadataIfExist(buffer);
       Commands.parseMessageMetadata(buffer, metadata);
-    } catch (PulsarClientException e) {
-      buffer.release();
-      throw e;
     } catch (RuntimeException e) {
       buffer.release();
-      throw new PulsarClientException.InvalidMessageException(
-          corrupt(arrival, "unreadable metadata: " + e.getMessage()));
+      return new Arrival(
+          null,
+          new PulsarClientException.InvalidMessageException(
+              corrupt(ledgerId, entryId, "unreadable metadata: " + e.getMessage())));
     }
-    int messages = metadata.getNumMessagesInBatch();
-    resize(messages, buffer.readableBytes());
-    ClientCnx current = cnx();
-    if (current == arrival.cnx()) {
-      increaseAvailablePermits(current, messages);
-    }
-    return new SourceEntry(
-        arrival.ledgerId(), arrival.entryId(), getPartitionIndex(), metadata, buffer);
+    return new Arrival(
+        new SourceEntry(ledgerId, entryId, getPartitionIndex(), metadata, buffer), null);
   }
 
-  private String corrupt(Arrival arrival, String why) {
+  private String corrupt(long ledgerId, long entryId, String why) {
     return "entry "
-        + arrival.ledgerId()
+        + ledgerId
         + ":"
-        + arrival.entryId()
+        + entryId
         + " of "
         + topic
         + " is corrupt ("
@@ -259,24 +293,64 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   }
 
   /**
-   * Holds the queue near {@link #QUEUE_TARGET_BYTES} (at least {@link #QUEUE_MIN_ENTRIES} entries),
-   * from moving averages of the entries seen; resizes only when the size is off by 2x.
+   * ConsumerImpl asks for permits when a connection opens (the configured queue of one) and after
+   * redeliveries; georep's own accounting answers instead: a new connection starts it afresh.
    */
-  private void resize(int messages, int bytes) {
-    if (averageEntryBytes < 0) {
-      averageEntryBytes = bytes;
-      averageEntryMessages = messages;
-    } else {
-      averageEntryBytes += (bytes - averageEntryBytes) / 16;
-      averageEntryMessages += (messages - averageEntryMessages) / 16;
+  @Override
+  protected void increaseAvailablePermits(ClientCnx cnx, int delta) {
+    long grant;
+    synchronized (lock) {
+      grant = grantLocked(cnx);
     }
-    double entries =
-        Math.max(QUEUE_MIN_ENTRIES, QUEUE_TARGET_BYTES / Math.max(1, averageEntryBytes));
-    int wanted =
-        (int) Math.min(QUEUE_MAX_PERMITS, Math.max(1, Math.ceil(entries * averageEntryMessages)));
-    int now = getCurrentReceiverQueueSize();
-    if (wanted >= now * 2 || wanted * 2 <= now) {
-      setCurrentReceiverQueueSize(wanted);
+    sendFlow(cnx, grant);
+  }
+
+  /**
+   * How many entries to hold: about {@link #QUEUE_TARGET_BYTES}, at least {@link
+   * #QUEUE_MIN_ENTRIES}.
+   */
+  private int targetEntriesLocked() {
+    if (averageEntryBytes < 0) {
+      return 1; // the first entry shows how large they are
+    }
+    return (int)
+        Math.min(
+            QUEUE_MAX_ENTRIES,
+            Math.max(QUEUE_MIN_ENTRIES, QUEUE_TARGET_BYTES / Math.max(1, averageEntryBytes)));
+  }
+
+  /**
+   * The permits to grant on {@code cnx} now, already counted as granted. The broker reads as many
+   * entries at once as it has permits (its permits count messages, its reads count entries), so the
+   * permits are held at the entries wanted, not at their messages: {@code target - queued}. They
+   * are topped up when they ran out or when half the target is missing, so reads come in chunks
+   * rather than one entry each.
+   */
+  private long grantLocked(ClientCnx cnx) {
+    if (cnx == null) {
+      return 0;
+    }
+    if (cnx != flowCnx) {
+      flowCnx = cnx;
+      granted = 0;
+      received = 0;
+    }
+    int target = targetEntriesLocked();
+    long permits = granted - received;
+    long grant = (target - arrivals.size()) - permits;
+    if (grant <= 0 || (permits > 0 && grant < Math.max(1, target / 2))) {
+      return 0;
+    }
+    granted += grant;
+    return grant;
+  }
+
+  private void sendFlow(ClientCnx cnx, long grant) {
+    if (grant > 0 && cnx != null) {
+      cnx.ctx()
+          .writeAndFlush(
+              Commands.newFlow(consumerId, (int) Math.min(Integer.MAX_VALUE, grant)),
+              cnx.ctx().voidPromise());
     }
   }
 
@@ -318,7 +392,9 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
     synchronized (lock) {
       Arrival arrival;
       while ((arrival = arrivals.pollFirst()) != null) {
-        arrival.headersAndPayload().release();
+        if (arrival.entry() != null) {
+          arrival.entry().payload().release();
+        }
       }
     }
   }
