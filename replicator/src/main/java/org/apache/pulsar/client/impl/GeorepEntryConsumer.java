@@ -31,25 +31,14 @@ import org.apache.pulsar.shade.io.netty.buffer.ByteBuf;
  * arrive and wait here until taken. After a reconnect the broker redelivers from the cursor, and
  * the queue's older entries are replays the taker skips.
  *
- * <p>Flow control counts entries. A broker without {@code preciseDispatcherFlowControl} (the
- * default) reads as many entries at once as the consumer has permits, although each entry then
- * takes all its messages off them: a thousand permits for batches of a thousand messages fetch a
- * hundred batches (up to the broker's 5 MB read limit) per partition. So this consumer keeps its
- * permits, as far as it can know them (granted minus the messages that arrived), at the number of
- * entries it wants: about {@link #QUEUE_TARGET_BYTES} of entries, or {@link #QUEUE_MIN_ENTRIES},
- * whichever is more, minus those waiting. It starts at one permit, so a partition with a backlog of
- * large batches does not receive many before the first shows their size. Each arrival gives back
- * what it took, so a broker at the end of the topic always holds permits for the next entry
- * written.
+ * <p>Flow control counts entries, not messages ({@link EntryPermits}): a broker reads as many
+ * entries at once as it has permits, and message-sized permits let it send 5 MB bursts per
+ * partition.
  *
  * <p>Thread-safety: entries arrive on the client's I/O thread; {@link #receiveEntryAsync} and
  * {@link #pollEntry} are meant for one taker at a time (the partition's actor).
  */
 public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
-
-  static final int QUEUE_TARGET_BYTES = 1024 * 1024;
-  static final int QUEUE_MIN_ENTRIES = 4;
-  static final int QUEUE_MAX_ENTRIES = 100; // the most a broker reads at once by default
 
   /** A source entry handed out: its position, metadata and payload. */
   public static final class SourceEntry {
@@ -117,12 +106,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   private final Object lock = new Object();
   private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
   private CompletableFuture<SourceEntry> pending;
-  private double averageEntryBytes = -1;
-  // The broker's view of this consumer's permits, as far as georep can know it: what it granted
-  // on the current connection minus the messages that arrived on it. Only this class grants.
-  private ClientCnx flowCnx;
-  private long granted;
-  private long received;
+  private final EntryPermits permits = new EntryPermits(); // guarded by lock
 
   /** Subscribes; the future completes when the broker accepted the subscription. */
   public static CompletableFuture<GeorepEntryConsumer> subscribe(
@@ -180,16 +164,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
     CompletableFuture<SourceEntry> waiting;
     long grant;
     synchronized (lock) {
-      if (cnx == flowCnx) {
-        received += messages;
-      }
-      if (arrival.entry() != null) {
-        averageEntryBytes =
-            averageEntryBytes < 0
-                ? arrival.entry().payload().readableBytes()
-                : averageEntryBytes
-                    + (arrival.entry().payload().readableBytes() - averageEntryBytes) / 16;
-      }
+      permits.arrived(cnx, messages, headersAndPayload.readableBytes());
       waiting = pending;
       pending = null;
       if (waiting == null) {
@@ -293,56 +268,23 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   }
 
   /**
-   * ConsumerImpl asks for permits when a connection opens (the configured queue of one) and after
-   * redeliveries; georep's own accounting answers instead: a new connection starts it afresh.
+   * ConsumerImpl asks for permits when the broker has registered the consumer afresh (on
+   * connecting, also after a seek, which re-registers it on the same connection) and after
+   * redeliveries: the broker then holds no permits for it, so georep's accounting starts again.
+   * Where the broker still held some, the overshoot is one target's worth of entries.
    */
   @Override
   protected void increaseAvailablePermits(ClientCnx cnx, int delta) {
     long grant;
     synchronized (lock) {
+      permits.subscribed(cnx);
       grant = grantLocked(cnx);
     }
     sendFlow(cnx, grant);
   }
 
-  /**
-   * How many entries to hold: about {@link #QUEUE_TARGET_BYTES}, at least {@link
-   * #QUEUE_MIN_ENTRIES}.
-   */
-  private int targetEntriesLocked() {
-    if (averageEntryBytes < 0) {
-      return 1; // the first entry shows how large they are
-    }
-    return (int)
-        Math.min(
-            QUEUE_MAX_ENTRIES,
-            Math.max(QUEUE_MIN_ENTRIES, QUEUE_TARGET_BYTES / Math.max(1, averageEntryBytes)));
-  }
-
-  /**
-   * The permits to grant on {@code cnx} now, already counted as granted. The broker reads as many
-   * entries at once as it has permits (its permits count messages, its reads count entries), so the
-   * permits are held at the entries wanted, not at their messages: {@code target - queued}. They
-   * are topped up when they ran out or when half the target is missing, so reads come in chunks
-   * rather than one entry each.
-   */
   private long grantLocked(ClientCnx cnx) {
-    if (cnx == null) {
-      return 0;
-    }
-    if (cnx != flowCnx) {
-      flowCnx = cnx;
-      granted = 0;
-      received = 0;
-    }
-    int target = targetEntriesLocked();
-    long permits = granted - received;
-    long grant = (target - arrivals.size()) - permits;
-    if (grant <= 0 || (permits > 0 && grant < Math.max(1, target / 2))) {
-      return 0;
-    }
-    granted += grant;
-    return grant;
+    return permits.grant(cnx, arrivals.size());
   }
 
   private void sendFlow(ClientCnx cnx, long grant) {

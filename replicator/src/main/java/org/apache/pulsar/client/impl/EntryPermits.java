@@ -1,0 +1,84 @@
+package org.apache.pulsar.client.impl;
+
+/**
+ * The flow control of {@link GeorepEntryConsumer}, in entries. A broker without {@code
+ * preciseDispatcherFlowControl} (the default) reads as many entries at once as the consumer has
+ * permits (at most 100 and 5 MB), although each entry it sends takes all its messages off them. So
+ * the permits are held at the number of entries wanted, not at their messages: about {@link
+ * #TARGET_BYTES} of entries (at least {@link #MIN_ENTRIES}) minus those waiting to be taken.
+ *
+ * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
+ * new connection starts from nothing (the broker starts it at zero). Each arrival is given back at
+ * once, so a broker at the end of the topic always holds permits for the next entry written; after
+ * entries are taken, permits are topped up in chunks of half the target, so reads are not one entry
+ * each. Not thread-safe: the consumer guards it.
+ */
+final class EntryPermits {
+  static final int TARGET_BYTES = 1024 * 1024;
+  static final int MIN_ENTRIES = 4;
+  static final int MAX_ENTRIES = 100; // the most a broker reads at once by default
+
+  private Object connection;
+  private long granted;
+  private long received;
+  private double averageEntryBytes = -1;
+
+  /**
+   * The broker registered the consumer afresh on {@code connection} (a reconnect, or after a seek,
+   * on the same connection as before): it holds no permits for it.
+   */
+  void subscribed(Object connection) {
+    this.connection = connection;
+    granted = 0;
+    received = 0;
+  }
+
+  /** An entry of {@code messages} and {@code bytes} arrived on {@code from}. */
+  void arrived(Object from, int messages, int bytes) {
+    if (from == connection) {
+      received += messages;
+    }
+    averageEntryBytes =
+        averageEntryBytes < 0 ? bytes : averageEntryBytes + (bytes - averageEntryBytes) / 16;
+  }
+
+  /**
+   * The permits to grant on {@code to} now, with {@code queued} entries waiting to be taken; they
+   * are counted as granted. 0 when none are due.
+   */
+  long grant(Object to, int queued) {
+    if (to == null) {
+      return 0;
+    }
+    if (to != connection) {
+      subscribed(to);
+    }
+    // The broker holds at most what was granted minus what arrived, and reads at most that many
+    // entries: granting up to `desired` keeps what is queued and coming within the target.
+    int target = targetEntries();
+    long desired = target - queued;
+    if (desired < Math.max(1, target / 2)) {
+      return 0; // enough is queued; asking for fewer entries would make one-entry reads
+    }
+    long grant = desired - (granted - received);
+    if (grant <= 0) {
+      return 0;
+    }
+    granted += grant;
+    return grant;
+  }
+
+  /** The entries wanted: one until the first shows how large they are. */
+  int targetEntries() {
+    if (averageEntryBytes < 0) {
+      return 1;
+    }
+    return (int)
+        Math.min(MAX_ENTRIES, Math.max(MIN_ENTRIES, TARGET_BYTES / Math.max(1, averageEntryBytes)));
+  }
+
+  /** What the broker holds as far as known: granted minus arrived, on the current connection. */
+  long held() {
+    return granted - received;
+  }
+}
