@@ -182,6 +182,38 @@ class ReplicationFailuresIT {
   }
 
   @Test
+  void aSourceTopicUnloadedMidStreamIsReadAgainWithoutLossOrReorder() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/restart/unloaded";
+    try (PulsarAdmin admin = east.newAdmin()) {
+      admin.topics().createPartitionedTopic(topic, 2);
+    }
+    GeorepConfig config = config(link("unloaded", "west", "{ topics: [" + topic + "] }", ""));
+    try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0));
+        PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        KeyedWorkload workload =
+            new KeyedWorkload(eastClient, "unloaded", List.of(topic), 20, 200)) {
+      // Each unload makes the broker register georep's consumers afresh, mostly on the
+      // connection they already had, with no permits: the entry consumer must grant again.
+      for (int round = 0; round < 3; round++) {
+        workload.send(1_000);
+        eastAdmin.topics().unload(topic);
+      }
+      workload.send(1_000);
+      ReplicationVerifier.Report report = awaitAll(westClient, workload, Map.of(), 4_000);
+      assertThat(report.missing()).isZero();
+      assertThat(report.orderViolations()).isZero();
+      assertThat(report.corrupted()).isZero();
+      assertThat(topics(runner, "unloaded"))
+          .hasSize(2)
+          .allMatch(t -> t.state() == TopicState.RUNNING);
+    }
+  }
+
+  @Test
   void aMissingTargetNamespaceStopsOnlyItsTopicsUntilItIsCreated() throws Exception {
     PulsarCluster east = clusters.get("east");
     PulsarCluster west = clusters.get("west");
