@@ -8,11 +8,12 @@ import java.util.Objects;
  *
  * @param discoveryInterval how often the link lists the source topics in scope (default 10s)
  * @param inFlightMessages messages of the whole link sent to the target and not yet acknowledged
- *     (default 8000)
- * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 32 MiB)
- * @param partitionInFlightMessages the same bound for each source partition (default 4000: a few
- *     target batches in flight at once; 1000 allowed one and halved the catch-up rate)
- * @param partitionInFlightBytes the same bound in bytes for each source partition (default 16 MiB)
+ *     (default 32000: many small messages in flight; their bytes are bounded below)
+ * @param inFlightBytes bytes of the whole link sent and not yet acknowledged (default 12 MiB: what
+ *     is in flight is direct memory, and beyond this, next to the receive queues, the daemon's 96
+ *     MiB ran out and stalled it)
+ * @param partitionInFlightMessages the same bound for each source partition (default 16000)
+ * @param partitionInFlightBytes the same bound in bytes for each source partition (default 8 MiB)
  * @param messagesPerSecond rate limit of the link, 0 for none (the default)
  * @param bytesPerSecond rate limit of the link in bytes, 0 for none (the default)
  * @param enableTargetDeduplication whether georep switches deduplication on at the target
@@ -65,10 +66,10 @@ public record LinkOptions(
   public static LinkOptions defaults() {
     return new LinkOptions(
         Duration.ofSeconds(10),
-        8000,
-        32L * 1024 * 1024,
-        4000,
-        16L * 1024 * 1024,
+        32000,
+        12L * 1024 * 1024,
+        16000,
+        8L * 1024 * 1024,
         0,
         0,
         false,

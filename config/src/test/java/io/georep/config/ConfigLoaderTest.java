@@ -170,10 +170,10 @@ class ConfigLoaderTest {
     LinkOptions options = link.options();
     assertThat(options).isEqualTo(LinkOptions.defaults());
     assertThat(options.discoveryInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(options.inFlightMessages()).isEqualTo(8000);
-    assertThat(options.inFlightBytes()).isEqualTo(32L * 1024 * 1024);
-    assertThat(options.partitionInFlightMessages()).isEqualTo(4000);
-    assertThat(options.partitionInFlightBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(options.inFlightMessages()).isEqualTo(32000);
+    assertThat(options.inFlightBytes()).isEqualTo(12L * 1024 * 1024);
+    assertThat(options.partitionInFlightMessages()).isEqualTo(16000);
+    assertThat(options.partitionInFlightBytes()).isEqualTo(8L * 1024 * 1024);
     assertThat(options.messagesPerSecond()).isZero();
     assertThat(options.bytesPerSecond()).isZero();
     assertThat(options.enableTargetDeduplication()).isFalse();

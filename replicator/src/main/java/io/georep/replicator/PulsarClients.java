@@ -37,7 +37,7 @@ public final class PulsarClients {
               // link resumes within seconds, and a producer the target refuses (backlog quota,
               // permission) fails with the broker's reason soon after the operation timeout.
               .maxBackoffInterval(5, TimeUnit.SECONDS)
-              // Pending sends: above the link's in-flight bytes (32 MiB by default) so that no send
+              // Pending sends: above the link's in-flight bytes (12 MiB by default) so that no send
               // is refused for memory, within the 96 MiB of direct memory bin/georep gives the JVM.
               .memoryLimit(64, org.apache.pulsar.client.api.SizeUnit.MEGA_BYTES)
               // The client's own per-producer and per-consumer statistics (quantile sketches
