@@ -34,7 +34,7 @@ class ExampleConfigTest {
     assertThat(eastToWest.options().metadataSync()).isEqualTo(MetadataSyncMode.CONTINUOUS);
     assertThat(eastToWest.options().metadataSyncInterval())
         .isEqualTo(java.time.Duration.ofMinutes(1));
-    assertThat(eastToWest.options().inFlightBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(eastToWest.options().inFlightBytes()).isEqualTo(12L * 1024 * 1024);
     assertThat(eastToWest.mapping().mapTopic("persistent://sales/orders/orders-eu-partition-2"))
         .isEqualTo("persistent://sales/orders-replica/orders-eu-partition-2");
     assertThat(eastToWest.scope().includes("persistent://sales/orders/orders-eu")).isTrue();
