@@ -181,19 +181,10 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   /** The next entry, now or when it arrives. One receive at a time. */
   public CompletableFuture<SourceEntry> receiveEntryAsync() {
     CompletableFuture<SourceEntry> future = new CompletableFuture<>();
-    Arrival arrival;
-    ClientCnx cnx = cnx();
-    long grant;
-    synchronized (lock) {
-      arrival = arrivals.pollFirst();
-      if (arrival == null) {
-        pending = future;
-        return future;
-      }
-      grant = grantLocked(cnx);
+    Arrival arrival = takeArrival(future);
+    if (arrival != null) {
+      complete(future, arrival);
     }
-    sendFlow(cnx, grant);
-    complete(future, arrival);
     return future;
   }
 
@@ -203,14 +194,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
    * @throws PulsarClientException.InvalidMessageException if the entry is corrupt
    */
   public SourceEntry pollEntry() throws PulsarClientException {
-    Arrival arrival;
-    ClientCnx cnx = cnx();
-    long grant;
-    synchronized (lock) {
-      arrival = arrivals.pollFirst();
-      grant = arrival == null ? 0 : grantLocked(cnx);
-    }
-    sendFlow(cnx, grant);
+    Arrival arrival = takeArrival(null);
     if (arrival == null) {
       return null;
     }
@@ -218,6 +202,28 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       throw arrival.failure();
     }
     return arrival.entry();
+  }
+
+  /**
+   * Takes the next arrival and gives the broker the permits that frees; null when none is here, and
+   * then {@code waiter}, if given, gets the next one to arrive.
+   */
+  private Arrival takeArrival(CompletableFuture<SourceEntry> waiter) {
+    ClientCnx cnx = cnx();
+    Arrival arrival;
+    long grant;
+    synchronized (lock) {
+      arrival = arrivals.pollFirst();
+      if (arrival == null) {
+        if (waiter != null) {
+          pending = waiter;
+        }
+        return null;
+      }
+      grant = grantLocked(cnx);
+    }
+    sendFlow(cnx, grant);
+    return arrival;
   }
 
   private static void complete(CompletableFuture<SourceEntry> future, Arrival arrival) {
