@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 final class TrialRunner {
   private static final String CONTENDER = "contender";
   private static final String BENCH = "bench";
+  private static final String SOURCE_BROKER = BenchClusters.SOURCE + " broker";
 
   private final BenchClusters clusters;
   private final Replication.Launch launch;
@@ -409,10 +410,26 @@ final class TrialRunner {
     long delivered = reader.received();
     long written = load.acknowledged();
     trial.mark(phase + " measured from");
+    Map<String, ThreadCpu.Snapshot> threadsFrom = new LinkedHashMap<>();
+    for (String process : List.of(SOURCE_BROKER, CONTENDER)) {
+      if (pids.containsKey(process)) {
+        threadsFrom.put(process, ThreadCpu.snapshot(pids.get(process)));
+      }
+    }
     CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
     sleep(length);
     CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
     trial.mark(phase + " measured to");
+    threadsFrom.forEach(
+        (process, before) ->
+            trial.notes.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s: %s's busiest threads, cores (in the kernel): %s",
+                    phase,
+                    process,
+                    ThreadCpu.describe(
+                        ThreadCpu.between(before, ThreadCpu.snapshot(pids.get(process))), 5))));
     Window window =
         new Window(
             reader.received() - delivered,

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.impl.EntryQueueBudget;
 
 /**
  * Runs one link: a {@link TopicDiscovery} child, and one {@link PartitionReplicator} per source
@@ -77,6 +78,8 @@ public final class LinkSupervisor {
   private final LinkStatusBoard board;
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final LinkFlowControl flow;
+  private final EntryQueueBudget entryQueue =
+      new EntryQueueBudget(EntryQueueBudget.DEFAULT_LINK_BYTES);
   private final Set<String> preparing = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
@@ -361,7 +364,8 @@ public final class LinkSupervisor {
             runtime.checkpoints(),
             runtime.positionMap(),
             metrics,
-            flow);
+            flow,
+            entryQueue);
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);

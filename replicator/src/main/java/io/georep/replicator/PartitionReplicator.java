@@ -36,6 +36,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer.SourceEntry;
 import org.apache.pulsar.client.impl.MessageImpl;
@@ -123,7 +124,8 @@ public final class PartitionReplicator {
       CheckpointStore checkpoints,
       PositionMap positionMap,
       PartitionReplicatorMetrics metrics,
-      LinkFlowControl flow) {}
+      LinkFlowControl flow,
+      EntryQueueBudget entryQueue) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -416,7 +418,8 @@ public final class PartitionReplicator {
                     settings.subscription(),
                     SubscriptionType.Failover,
                     initialPosition,
-                    100)
+                    100,
+                    resources.entryQueue())
                 .thenApply(c -> c) // as a Consumer<byte[]>
             : resources
                 .source()

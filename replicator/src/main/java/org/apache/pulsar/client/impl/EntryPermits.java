@@ -4,8 +4,9 @@ package org.apache.pulsar.client.impl;
  * The flow control of {@link GeorepEntryConsumer}, in entries. A broker without {@code
  * preciseDispatcherFlowControl} (the default) reads as many entries at once as the consumer has
  * permits (at most 100 and 5 MB), although each entry it sends takes all its messages off them. So
- * the permits are held at the number of entries wanted, not at their messages: about {@link
- * #TARGET_BYTES} of entries (at least {@link #MIN_ENTRIES}) minus those waiting to be taken.
+ * the permits are held at the number of entries wanted, not at their messages: the consumer's share
+ * of its link's {@link EntryQueueBudget} in entries (at least {@link #MIN_ENTRIES}) minus those
+ * waiting to be taken.
  *
  * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
  * new connection starts from nothing (the broker starts it at zero). Each arrival is given back at
@@ -14,14 +15,18 @@ package org.apache.pulsar.client.impl;
  * each. Not thread-safe: the consumer guards it.
  */
 final class EntryPermits {
-  static final int TARGET_BYTES = 1024 * 1024;
   static final int MIN_ENTRIES = 4;
   static final int MAX_ENTRIES = 100; // the most a broker reads at once by default
 
+  private final EntryQueueBudget budget;
   private Object connection;
   private long granted;
   private long received;
   private double averageEntryBytes = -1;
+
+  EntryPermits(EntryQueueBudget budget) {
+    this.budget = budget;
+  }
 
   /**
    * The broker registered the consumer afresh on {@code connection} (a reconnect, or after a seek,
@@ -74,7 +79,8 @@ final class EntryPermits {
       return 1;
     }
     return (int)
-        Math.min(MAX_ENTRIES, Math.max(MIN_ENTRIES, TARGET_BYTES / Math.max(1, averageEntryBytes)));
+        Math.min(
+            MAX_ENTRIES, Math.max(MIN_ENTRIES, budget.share() / Math.max(1, averageEntryBytes)));
   }
 
   /** What the broker holds as far as known: granted minus arrived, on the current connection. */

@@ -106,7 +106,9 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   private final Object lock = new Object();
   private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
   private CompletableFuture<SourceEntry> pending;
-  private final EntryPermits permits = new EntryPermits(); // guarded by lock
+  private final EntryQueueBudget budget;
+  private final EntryPermits permits; // guarded by lock
+  private boolean leftBudget; // guarded by lock
 
   /** Subscribes; the future completes when the broker accepted the subscription. */
   public static CompletableFuture<GeorepEntryConsumer> subscribe(
@@ -115,7 +117,8 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       String subscription,
       SubscriptionType type,
       SubscriptionInitialPosition initialPosition,
-      long acknowledgementGroupMillis) {
+      long acknowledgementGroupMillis,
+      EntryQueueBudget budget) {
     ConsumerConfigurationData<byte[]> conf = new ConsumerConfigurationData<>();
     conf.getTopicNames().add(topic);
     conf.setSubscriptionName(subscription);
@@ -126,7 +129,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
         TimeUnit.MILLISECONDS.toMicros(acknowledgementGroupMillis));
     CompletableFuture<Consumer<byte[]>> subscribed = new CompletableFuture<>();
     GeorepEntryConsumer consumer =
-        new GeorepEntryConsumer((PulsarClientImpl) client, topic, conf, subscribed);
+        new GeorepEntryConsumer((PulsarClientImpl) client, topic, conf, subscribed, budget);
     return subscribed.thenApply(ignored -> consumer);
   }
 
@@ -134,7 +137,8 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       PulsarClientImpl client,
       String topic,
       ConsumerConfigurationData<byte[]> conf,
-      CompletableFuture<Consumer<byte[]>> subscribed) {
+      CompletableFuture<Consumer<byte[]>> subscribed,
+      EntryQueueBudget budget) {
     super(
         client,
         topic,
@@ -149,6 +153,16 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
         Schema.BYTES,
         null,
         true);
+    this.budget = budget;
+    this.permits = new EntryPermits(budget);
+    budget.join();
+    // A refused subscription need not pass through closeAsync; the consumer is gone all the same.
+    subscribed.whenComplete(
+        (ignored, failure) -> {
+          if (failure != null) {
+            leaveBudget();
+          }
+        });
   }
 
   @Override
@@ -323,6 +337,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   @Override
   public CompletableFuture<Void> closeAsync() {
     CompletableFuture<Void> closed = super.closeAsync();
+    leaveBudget();
     releaseArrivals();
     CompletableFuture<SourceEntry> waiting;
     synchronized (lock) {
@@ -334,6 +349,16 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
           new PulsarClientException.AlreadyClosedException("the consumer was closed"));
     }
     return closed;
+  }
+
+  private void leaveBudget() {
+    synchronized (lock) {
+      if (leftBudget) {
+        return;
+      }
+      leftBudget = true;
+    }
+    budget.leave();
   }
 
   private void releaseArrivals() {

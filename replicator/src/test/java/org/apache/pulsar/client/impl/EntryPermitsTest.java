@@ -8,6 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EntryPermitsTest {
+  /** A share of 1 MiB: a link's budget of 1 MiB, or of 8 MiB over eight consumers. */
+  private static EntryQueueBudget oneMiB() {
+    return new EntryQueueBudget(1024 * 1024);
+  }
+
   // Each simulation step: the broker sends what its permits allow, the consumer answers each
   // arrival with permits, then takes one entry (and answers that too).
 
@@ -48,9 +53,17 @@ class EntryPermitsTest {
 
   /** The consumer's side: arrivals queue up and are answered with permits at once. */
   private static final class Consumer {
-    final EntryPermits permits = new EntryPermits();
+    final EntryPermits permits;
     final ArrayDeque<Integer> queue = new ArrayDeque<>();
     int mostQueued;
+
+    Consumer() {
+      this(oneMiB());
+    }
+
+    Consumer(EntryQueueBudget budget) {
+      permits = new EntryPermits(budget);
+    }
 
     void connect(Broker broker) {
       broker.permits += permits.grant(broker.connection, queue.size());
@@ -139,7 +152,7 @@ class EntryPermitsTest {
 
   @Test
   void aNewConnectionStartsFromNothingAndIsGrantedWhatIsMissing() {
-    EntryPermits permits = new EntryPermits();
+    EntryPermits permits = new EntryPermits(oneMiB());
     Object first = new Object();
     assertThat(permits.grant(first, 0)).as("one entry until sizes are known").isEqualTo(1);
     permits.arrived(first, 1_000, 100_000);
@@ -161,7 +174,7 @@ class EntryPermitsTest {
 
   @Test
   void takingAFewEntriesWaitsForHalfTheTargetBeforeAskingAgain() {
-    EntryPermits permits = new EntryPermits();
+    EntryPermits permits = new EntryPermits(oneMiB());
     Object cnx = new Object();
     permits.grant(cnx, 0);
     permits.arrived(cnx, 126, 128 * 1024); // target 8 from now on
@@ -180,5 +193,33 @@ class EntryPermitsTest {
     // At 4, half the target is missing: the debt is paid and 4 entries are asked for.
     assertThat(permits.grant(cnx, 4)).isEqualTo(4 - held);
     assertThat(permits.held()).isEqualTo(4);
+  }
+
+  @Test
+  void aLoneConsumerOfABusyTopicAsksForAsMuchAsTheBrokerReadsAtOnce() {
+    // The link's default budget, one consumer: an 8 MiB share of 128 KB entries is 64, and the
+    // broker reads 38 of them (5 MB) each time; the next read is asked for as entries arrive.
+    EntryQueueBudget budget = new EntryQueueBudget(EntryQueueBudget.DEFAULT_LINK_BYTES);
+    budget.join();
+    Broker broker = new Broker(126, 128 * 1024);
+    for (int i = 0; i < 1_000; i++) {
+      broker.backlog.add(i);
+    }
+    Consumer consumer = new Consumer(budget);
+    consumer.connect(broker);
+    List<Integer> taken = new ArrayList<>();
+    while (taken.size() < 1_000) {
+      consumer.receive(broker, broker.dispatch());
+      Integer entry;
+      while ((entry = consumer.take(broker)) != null) {
+        taken.add(entry);
+      }
+    }
+    assertThat(taken).isSorted().hasSize(1_000).doesNotHaveDuplicates();
+    assertThat(consumer.permits.targetEntries()).isEqualTo(64);
+    assertThat(broker.readSizes.get(0)).isEqualTo(1);
+    assertThat(broker.readSizes.subList(1, broker.readSizes.size() - 1))
+        .allSatisfy(n -> assertThat(n).isEqualTo(38));
+    assertThat(consumer.mostQueued).isLessThanOrEqualTo(64);
   }
 }
