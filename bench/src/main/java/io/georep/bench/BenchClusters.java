@@ -38,7 +38,11 @@ final class BenchClusters implements AutoCloseable {
    * quarantines its only bookie (reads racing a namespace's deletion fail, and five failures in a
    * minute would otherwise take the bookie out for half an hour); the bookie reclaims the disk of
    * deleted ledgers within a minute and keeps its journal small, since a full run writes tens of
-   * gigabytes.
+   * gigabytes. A broker stops reading from its producers' connections at 256 MB of pending
+   * publishes (by default half its direct memory, 1 GB, which with the bookie's write and read
+   * caches over-commits the 2 GB: a target broker ran out of direct memory, then of heap, while
+   * built-in replicated 1 KB x 8 partitions at full speed, and its bookie's writes failed for the
+   * rest of the run).
    */
   static final Map<String, String> BROKER_SETTINGS =
       Collections.unmodifiableMap(
@@ -49,7 +53,8 @@ final class BenchClusters implements AutoCloseable {
                   "brokerDeleteInactiveTopicsEnabled", "false",
                   "bookkeeperClientHealthCheckEnabled", "false",
                   "gcWaitTime", "60000",
-                  "journalMaxSizeMB", "512")));
+                  "journalMaxSizeMB", "512",
+                  "maxMessagePublishBufferSizeInMB", "256")));
 
   /** The testkit's system property for more broker JVM options. */
   static final String BROKER_JVM_OPTIONS_PROPERTY = "georep.testkit.brokerJvmOptions";
