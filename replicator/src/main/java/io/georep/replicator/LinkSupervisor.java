@@ -39,7 +39,8 @@ public final class LinkSupervisor {
       PulsarAdmin targetAdmin,
       CheckpointStore checkpoints,
       PositionMap positionMap,
-      MeterRegistry registry) {}
+      MeterRegistry registry,
+      EntryQueueBudget entryQueue) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -78,8 +79,6 @@ public final class LinkSupervisor {
   private final LinkStatusBoard board;
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final LinkFlowControl flow;
-  private final EntryQueueBudget entryQueue =
-      new EntryQueueBudget(EntryQueueBudget.DEFAULT_LINK_BYTES);
   private final Set<String> preparing = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
@@ -365,7 +364,7 @@ public final class LinkSupervisor {
             runtime.positionMap(),
             metrics,
             flow,
-            entryQueue);
+            runtime.entryQueue());
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);

@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class ReplicationDaemon implements AutoCloseable {
     Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
     List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
     List<LinkStatusBoard> boards = new ArrayList<>();
+    // One budget for all links: the entries they hold share the process's direct memory.
+    EntryQueueBudget entryQueue = new EntryQueueBudget(EntryQueueBudget.DEFAULT_BYTES);
     try {
       for (LinkConfig link : config.links()) {
         ClusterConfig source = config.clusters().get(link.source());
@@ -72,7 +75,8 @@ public final class ReplicationDaemon implements AutoCloseable {
                 admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
                 checkpoints,
                 positionMap,
-                registry);
+                registry,
+                entryQueue);
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));

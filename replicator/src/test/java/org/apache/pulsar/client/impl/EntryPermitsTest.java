@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EntryPermitsTest {
-  /** A share of 1 MiB: a link's budget of 1 MiB, or of 8 MiB over eight consumers. */
+  /** A share of 1 MiB: a budget of 1 MiB, or of 8 MiB over eight consumers. */
   private static EntryQueueBudget oneMiB() {
     return new EntryQueueBudget(1024 * 1024);
   }
@@ -197,9 +197,9 @@ class EntryPermitsTest {
 
   @Test
   void aLoneConsumerOfABusyTopicAsksForAsMuchAsTheBrokerReadsAtOnce() {
-    // The link's default budget, one consumer: an 8 MiB share of 128 KB entries is 64, and the
+    // The default budget, one consumer: an 8 MiB share of 128 KB entries is 64, and the
     // broker reads 38 of them (5 MB) each time; the next read is asked for as entries arrive.
-    EntryQueueBudget budget = new EntryQueueBudget(EntryQueueBudget.DEFAULT_LINK_BYTES);
+    EntryQueueBudget budget = new EntryQueueBudget(EntryQueueBudget.DEFAULT_BYTES);
     budget.join();
     Broker broker = new Broker(126, 128 * 1024);
     for (int i = 0; i < 1_000; i++) {

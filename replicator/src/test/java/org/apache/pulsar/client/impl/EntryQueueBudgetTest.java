@@ -9,7 +9,7 @@ class EntryQueueBudgetTest {
   private static final int MIB = 1024 * 1024;
 
   @Test
-  void theLinksBytesAreSharedAmongItsConsumersWithinBounds() {
+  void theBytesAreSharedAmongTheConsumersWithinBounds() {
     EntryQueueBudget budget = new EntryQueueBudget(8L * MIB);
     assertThat(budget.share()).as("before any consumer").isEqualTo(8 * MIB);
     budget.join();
@@ -35,6 +35,6 @@ class EntryQueueBudgetTest {
     EntryQueueBudget budget = new EntryQueueBudget(64L * MIB);
     budget.join();
     assertThat(budget.share()).isEqualTo(8 * MIB);
-    assertThatThrownBy(() -> new EntryQueueBudget(0)).hasMessageContaining("linkBytes");
+    assertThatThrownBy(() -> new EntryQueueBudget(0)).hasMessageContaining("totalBytes");
   }
 }
