@@ -16,9 +16,16 @@ import java.util.OptionalLong;
 final class Proc {
   static final double TICKS_PER_SECOND = 100.0;
 
-  private static final Path ROOT = Path.of("/proc");
+  static final Path ROOT = Path.of("/proc");
 
   private Proc() {}
+
+  /** CPU ticks of a process or thread: in user space and in the kernel. */
+  record Ticks(long user, long system) {
+    long total() {
+      return user + system;
+    }
+  }
 
   /** CPU ticks of the whole machine since boot: busy (every state but idle and iowait) and all. */
   record MachineTicks(long busy, long total) {}
@@ -89,9 +96,14 @@ final class Proc {
    * name in parentheses (which may itself hold spaces and parentheses).
    */
   static long cpuTicksOfStat(String stat) {
+    return ticksOfStat(stat).total();
+  }
+
+  /** utime and stime of a {@code /proc/<pid>/stat} (or {@code task/<tid>/stat}) line. */
+  static Ticks ticksOfStat(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     // fields[0] is field 3 (state)
-    return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+    return new Ticks(Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3]));
   }
 
   /** The first ("cpu ") line of {@code /proc/stat}. */

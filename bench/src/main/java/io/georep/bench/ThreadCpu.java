@@ -22,29 +22,22 @@ import java.util.stream.Collectors;
 final class ThreadCpu {
   private ThreadCpu() {}
 
-  /** A thread group's ticks: in user space and in the kernel. */
-  record Ticks(long user, long system) {
-    long total() {
-      return user + system;
-    }
-  }
-
   /** Ticks per thread id at one instant, with each thread's group name. */
-  record Snapshot(long nanos, Map<String, String> groups, Map<String, Ticks> ticks) {}
+  record Snapshot(long nanos, Map<String, String> groups, Map<String, Proc.Ticks> ticks) {}
 
   /** One group's cores between two snapshots. */
   record Group(String name, double cores, double systemCores) {}
 
   static Snapshot snapshot(long pid) {
     Map<String, String> groups = new HashMap<>();
-    Map<String, Ticks> ticks = new HashMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", pid + "/task"))) {
+    Map<String, Proc.Ticks> ticks = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Proc.ROOT.resolve(pid + "/task"))) {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
           String id = task.getFileName().toString();
           groups.put(id, groupOf(stat));
-          ticks.put(id, ticksOf(stat));
+          ticks.put(id, Proc.ticksOfStat(stat));
         } catch (IOException e) {
           // the thread ended meanwhile
         }
@@ -62,7 +55,7 @@ final class ThreadCpu {
     to.ticks()
         .forEach(
             (id, now) -> {
-              Ticks before = from.ticks().getOrDefault(id, new Ticks(0, 0));
+              Proc.Ticks before = from.ticks().getOrDefault(id, new Proc.Ticks(0, 0));
               long[] sum = sums.computeIfAbsent(to.groups().get(id), g -> new long[2]);
               sum[0] += now.total() - before.total();
               sum[1] += now.system() - before.system();
@@ -95,11 +88,5 @@ final class ThreadCpu {
   static String groupOf(String stat) {
     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     return name.replaceAll("[0-9]+", "N");
-  }
-
-  static Ticks ticksOf(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-    // fields[0] is field 3 (state); utime is field 14, stime 15
-    return new Ticks(Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3]));
   }
 }

@@ -24,7 +24,7 @@ class ThreadCpuTest {
     assertThat(ThreadCpu.groupOf(journal)).isEqualTo("BookieJournal-N");
     assertThat(ThreadCpu.groupOf(stat("pulsar-io-4-2", 1, 1))).isEqualTo("pulsar-io-N-N");
     assertThat(ThreadCpu.groupOf(stat("VM (Thread)", 1, 1))).isEqualTo("VM (Thread)");
-    assertThat(ThreadCpu.ticksOf(journal)).isEqualTo(new ThreadCpu.Ticks(12, 30));
+    assertThat(Proc.ticksOfStat(journal)).isEqualTo(new Proc.Ticks(12, 30));
   }
 
   @Test
@@ -34,18 +34,18 @@ class ThreadCpuTest {
             0,
             Map.of("1", "io-N", "2", "io-N", "3", "journal"),
             Map.of(
-                "1", new ThreadCpu.Ticks(100, 10),
-                "2", new ThreadCpu.Ticks(50, 0),
-                "3", new ThreadCpu.Ticks(0, 0)));
+                "1", new Proc.Ticks(100, 10),
+                "2", new Proc.Ticks(50, 0),
+                "3", new Proc.Ticks(0, 0)));
     ThreadCpu.Snapshot to =
         new ThreadCpu.Snapshot(
             2_000_000_000L,
             Map.of("1", "io-N", "2", "io-N", "3", "journal", "4", "jit"),
             Map.of(
-                "1", new ThreadCpu.Ticks(130, 30),
-                "2", new ThreadCpu.Ticks(60, 0),
-                "3", new ThreadCpu.Ticks(20, 140),
-                "4", new ThreadCpu.Ticks(10, 0)));
+                "1", new Proc.Ticks(130, 30),
+                "2", new Proc.Ticks(60, 0),
+                "3", new Proc.Ticks(20, 140),
+                "4", new Proc.Ticks(10, 0)));
     List<ThreadCpu.Group> groups = ThreadCpu.between(from, to);
     // journal: 160 ticks over 2 s = 0.80 cores, 0.70 of them in the kernel; io: 30+20+10 = 0.30
     assertThat(groups).extracting(ThreadCpu.Group::name).containsExactly("journal", "io-N", "jit");

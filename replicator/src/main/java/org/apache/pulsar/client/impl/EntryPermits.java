@@ -5,7 +5,7 @@ package org.apache.pulsar.client.impl;
  * preciseDispatcherFlowControl} (the default) reads as many entries at once as the consumer has
  * permits (at most 100 and 5 MB), although each entry it sends takes all its messages off them. So
  * the permits are held at the number of entries wanted, not at their messages: the consumer's share
- * of its link's {@link EntryQueueBudget} in entries (at least {@link #MIN_ENTRIES}) minus those
+ * of the daemon's {@link EntryQueueBudget} in entries (at least {@link #MIN_ENTRIES}) minus those
  * waiting to be taken.
  *
  * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
