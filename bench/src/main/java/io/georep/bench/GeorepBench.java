@@ -95,6 +95,16 @@ public final class GeorepBench implements Callable<Integer> {
   Long catchUpMessages;
 
   @Option(
+      names = "--latency-rates",
+      split = ",",
+      paramLabel = "ID=MSG_PER_S",
+      description =
+          "Fixed rates of the latency phase, e.g. 1kb-8=33500, instead of half of built-in's"
+              + " streaming rate in the warm-up round (which varies from run to run): for comparing"
+              + " two builds at the same load. Workloads not named are calibrated as usual.")
+  Map<String, Double> fixedLatencyRates = Map.of();
+
+  @Option(
       names = "--jfr",
       description = "Record each georep daemon with Java Flight Recorder (a .jfr per trial).")
   boolean flightRecording;
@@ -121,7 +131,17 @@ public final class GeorepBench implements Callable<Integer> {
     System.setProperty("logback.configurationFile", "georep-bench-logback.xml");
     GeorepBench bench = new GeorepBench();
     bench.arguments = args;
-    System.exit(new CommandLine(bench).execute(args));
+    CommandLine command = new CommandLine(bench);
+    // A bad argument is named in one line, not in a stack trace.
+    command.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println("georep-bench: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+          }
+          throw e;
+        });
+    System.exit(command.execute(args));
   }
 
   @Override
@@ -145,6 +165,14 @@ public final class GeorepBench implements Callable<Integer> {
             memoryPartitions);
     List<Workload> chosenWorkloads =
         workloads == null ? Workload.ALL : workloads.stream().map(Workload::byId).toList();
+    fixedLatencyRates.forEach(
+        (id, rate) -> {
+          Workload.byId(id);
+          if (!(rate > 0)) {
+            throw new IllegalArgumentException(
+                "--latency-rates " + id + "=" + rate + ": the rate must be a positive msg/s");
+          }
+        });
     List<Contender> chosenContenders =
         contenders != null
             ? contenders.stream().map(Contender::byLabel).toList()
@@ -197,6 +225,13 @@ public final class GeorepBench implements Callable<Integer> {
                   + " phase");
         }
         for (Workload w : measured) {
+          Double fixed = fixedLatencyRates.get(w.id());
+          if (fixed != null) {
+            latencyRates.put(w.id(), fixed);
+            out.printf(
+                Locale.ROOT, "  %-20s latency phase at %,.0f msg/s (fixed)%n", w.label(), fixed);
+            continue;
+          }
           double rate = runner.calibrate(w);
           latencyRates.put(w.id(), rate / 2);
           out.printf(
