@@ -9,10 +9,12 @@ package org.apache.pulsar.client.impl;
  * waiting to be taken.
  *
  * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
- * new connection starts from nothing (the broker starts it at zero). Each arrival is given back at
- * once, so a broker at the end of the topic always holds permits for the next entry written; after
- * entries are taken, permits are topped up in chunks of half the target, so reads are not one entry
- * each. Not thread-safe: the consumer guards it.
+ * new connection starts from nothing (the broker starts it at zero). Permits are topped up once the
+ * broker holds half of what is wanted or less, as the client's own receive queue refills at half:
+ * an arrival that takes it there is answered at once, so a broker at the end of the topic always
+ * holds permits for the next entry written, and entries of a few messages cost one FLOW command per
+ * several of them, not one each. After entries are taken, permits are topped up in chunks of half
+ * the target, so reads are not one entry each. Not thread-safe: the consumer guards it.
  */
 final class EntryPermits {
   static final int MIN_ENTRIES = 4;
@@ -65,10 +67,13 @@ final class EntryPermits {
     if (desired < Math.max(1, target / 2)) {
       return 0; // enough is queued; asking for fewer entries would make one-entry reads
     }
-    long grant = desired - (granted - received);
-    if (grant <= 0) {
+    long held = granted - received;
+    if (held * 2 > desired) {
+      // The broker still holds more than half of what is wanted: it keeps reading. Topping up on
+      // every arrival would cost one FLOW command per entry, in georep and in the broker.
       return 0;
     }
+    long grant = desired - held;
     granted += grant;
     return grant;
   }
