@@ -232,7 +232,7 @@ class EntryPermitsTest {
 
   @Test
   void smallEntriesAtTheEndOfTheTopicAreAnsweredWithAFlowCommandPerSeveralEntries() {
-    // Half load on 8 partitions: entries of 4 messages of 1 KB, each taken as soon as it arrives.
+    // A slow producer's small batches: entries of 4 messages of 1 KB, each taken as it arrives.
     Broker broker = new Broker(4, 4 * 1024);
     Consumer consumer = new Consumer();
     consumer.connect(broker);
