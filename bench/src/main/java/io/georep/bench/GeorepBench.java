@@ -100,8 +100,8 @@ public final class GeorepBench implements Callable<Integer> {
       paramLabel = "ID=MSG_PER_S",
       description =
           "Fixed rates of the latency phase, e.g. 1kb-8=33500, instead of half of built-in's"
-              + " streaming rate in the warm-up round (which varies from run to run): for comparing"
-              + " two builds at the same load. Workloads not named are calibrated as usual.")
+              + " streaming rate in the warm-up round (which varies from run to run; the round still"
+              + " runs, to warm the brokers): for comparing two builds at the same load.")
   Map<String, Double> fixedLatencyRates = Map.of();
 
   @Option(
@@ -225,21 +225,18 @@ public final class GeorepBench implements Callable<Integer> {
                   + " phase");
         }
         for (Workload w : measured) {
-          Double fixed = fixedLatencyRates.get(w.id());
-          if (fixed != null) {
-            latencyRates.put(w.id(), fixed);
-            out.printf(
-                Locale.ROOT, "  %-20s latency phase at %,.0f msg/s (fixed)%n", w.label(), fixed);
-            continue;
-          }
+          // Calibrated even when the rate is fixed: the round also warms the brokers' JIT.
           double rate = runner.calibrate(w);
-          latencyRates.put(w.id(), rate / 2);
+          Double fixed = fixedLatencyRates.get(w.id());
+          double latencyRate = fixed != null ? fixed : rate / 2;
+          latencyRates.put(w.id(), latencyRate);
           out.printf(
               Locale.ROOT,
-              "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%n",
+              "  %-20s built-in %,10.0f msg/s -> latency phase at %,.0f msg/s%s%n",
               w.label(),
               rate,
-              rate / 2);
+              latencyRate,
+              fixed != null ? " (fixed by --latency-rates)" : "");
         }
         for (int rep = 1; rep <= settings.repetitions(); rep++) {
           for (Workload w : chosenWorkloads) {
