@@ -3,6 +3,7 @@ package io.georep.it;
 import static io.georep.it.GeorepYaml.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -310,6 +311,7 @@ class SubscriptionTranslationIT {
 
   /** Waits until the source cursor shows the acknowledgements. */
   private static void awaitSourceBacklog(PulsarAdmin admin, String topic, long expected) {
+    // With a matcher, a timeout names the backlog last seen, not only that it differed.
     await("the source cursor holds the acknowledgements")
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -318,9 +320,9 @@ class SubscriptionTranslationIT {
                   topic.contains("orders")
                       ? admin.topics().getPartitionedStats(topic, false)
                       : admin.topics().getStats(topic);
-              long backlog = stats.getSubscriptions().get(SUBSCRIPTION).getMsgBacklog();
-              return backlog == expected;
-            });
+              return stats.getSubscriptions().get(SUBSCRIPTION).getMsgBacklog();
+            },
+            equalTo(expected));
   }
 
   private static void awaitForwarded(DaemonRunner runner, long atLeast) {
