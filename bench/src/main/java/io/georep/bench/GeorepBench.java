@@ -18,9 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/georep-bench}: starts two clusters, then measures georep, Pulsar's built-in
@@ -123,6 +127,8 @@ public final class GeorepBench implements Callable<Integer> {
       description = "Where results and logs go (default bench/target/results/<time>).")
   Path output;
 
+  @Spec CommandSpec spec;
+
   private final PrintStream out = System.out;
   private String[] arguments = new String[0];
 
@@ -131,17 +137,16 @@ public final class GeorepBench implements Callable<Integer> {
     System.setProperty("logback.configurationFile", "georep-bench-logback.xml");
     GeorepBench bench = new GeorepBench();
     bench.arguments = args;
-    CommandLine command = new CommandLine(bench);
-    // A bad argument is named in one line, not in a stack trace.
-    command.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          if (e instanceof IllegalArgumentException) {
-            cmd.getErr().println("georep-bench: " + e.getMessage());
-            return CommandLine.ExitCode.USAGE;
-          }
-          throw e;
-        });
-    System.exit(command.execute(args));
+    System.exit(new CommandLine(bench).execute(args));
+  }
+
+  /** Parses an argument's value; an unknown one is a usage error naming it, not a stack trace. */
+  private <T> T argument(Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   @Override
@@ -164,18 +169,21 @@ public final class GeorepBench implements Callable<Integer> {
             measureSeconds == null ? null : Duration.ofSeconds(measureSeconds),
             memoryPartitions);
     List<Workload> chosenWorkloads =
-        workloads == null ? Workload.ALL : workloads.stream().map(Workload::byId).toList();
+        workloads == null
+            ? Workload.ALL
+            : argument(() -> workloads.stream().map(Workload::byId).toList());
     fixedLatencyRates.forEach(
         (id, rate) -> {
-          Workload.byId(id);
+          argument(() -> Workload.byId(id));
           if (!(rate > 0)) {
-            throw new IllegalArgumentException(
+            throw new ParameterException(
+                spec.commandLine(),
                 "--latency-rates " + id + "=" + rate + ": the rate must be a positive msg/s");
           }
         });
     List<Contender> chosenContenders =
         contenders != null
-            ? contenders.stream().map(Contender::byLabel).toList()
+            ? argument(() -> contenders.stream().map(Contender::byLabel).toList())
             : quick
                 ? List.of(Contender.GEOREP, Contender.BUILT_IN, Contender.PIPE)
                 : List.of(Contender.values());
