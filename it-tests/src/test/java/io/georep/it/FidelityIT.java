@@ -111,6 +111,9 @@ class FidelityIT {
                   "forwarding: " + forwarding.name().toLowerCase(Locale.ROOT)),
               east,
               west);
+      long lastPublished = sent.stream().mapToLong(Message::getPublishTime).max().orElseThrow();
+      long started = System.currentTimeMillis();
+      String link = "fidelity-" + forwarding.name().toLowerCase(Locale.ROOT);
       try (DaemonRunner runner =
           DaemonRunner.start(
               ConfigLoader.parse(yaml, "fidelity-it", Map.of()), new HostPort("127.0.0.1", 0))) {
@@ -118,6 +121,28 @@ class FidelityIT {
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> Topics.readAll(target, topic).size() == COUNT);
+        // Each send is timed in its stages: entries as stored, messages one by one.
+        long sends =
+            forwarding == Forwarding.ENTRIES
+                ? sent.stream()
+                    .map(m -> (MessageIdAdv) m.getMessageId())
+                    .map(id -> id.getLedgerId() + ":" + id.getEntryId())
+                    .distinct()
+                    .count()
+                : COUNT;
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  String metrics = runner.metrics();
+                  assertThat((long) stage(metrics, link, "source", "count")).isEqualTo(sends);
+                  assertThat((long) stage(metrics, link, "target", "count")).isEqualTo(sends);
+                  assertThat((long) stage(metrics, link, "forward", "count"))
+                      .isEqualTo(forwarding == Forwarding.ENTRIES ? sends : 0);
+                });
+        // Published before the daemon started: the source stage holds at least that wait.
+        assertThat(stage(runner.metrics(), link, "source", "max") * 1000)
+            .isGreaterThanOrEqualTo(started - lastPublished);
       }
       List<Message<byte[]>> received = Topics.readAll(target, topic);
       assertThat(sent.stream().filter(m -> ((MessageIdAdv) m.getMessageId()).getBatchIndex() >= 0))
@@ -258,6 +283,19 @@ class FidelityIT {
       }
     }
     return exact;
+  }
+
+  /** A statistic ({@code count}, {@code sum}, {@code max}) of a link's stage timer. */
+  private static double stage(String metrics, String link, String stage, String statistic) {
+    return metrics
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("georep_stage_seconds_" + statistic + "{")
+                    && l.contains("link=\"" + link + "\"")
+                    && l.contains("stage=\"" + stage + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static long prunedRuns(String metrics, String partition) {

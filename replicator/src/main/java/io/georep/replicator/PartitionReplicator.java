@@ -227,6 +227,7 @@ public final class PartitionReplicator {
     final boolean batch;
     private ByteBuf payload;
     private MessageImpl<byte[]> out;
+    private long sentNanos;
 
     EntrySend(SourceEntry entry, Position last, long publishTime, int route) {
       super(
@@ -246,6 +247,9 @@ public final class PartitionReplicator {
       // Read before the payload goes: the producer set the id on the message it acknowledged.
       targetId = e == null ? out.getMessageId() : null;
       failure = e;
+      if (e == null) {
+        metrics.stages().acknowledged(sentNanos, System.nanoTime());
+      }
       ByteBuf held = payload;
       payload = null;
       if (held != null) {
@@ -710,6 +714,9 @@ public final class PartitionReplicator {
     inFlight.addLast(entry);
     inFlightMessages++;
     inFlightBytes += size;
+    StageTimers stages = metrics.stages();
+    long sentNanos = System.nanoTime();
+    stages.arrived(message.getPublishTime(), System.currentTimeMillis());
     toTarget(producers.get(route), schema, message, payload, properties, origin, position)
         .sequenceId(sequenceId)
         .sendAsync()
@@ -719,6 +726,8 @@ public final class PartitionReplicator {
               entry.failure = err;
               if (err != null) {
                 sendFailed = true;
+              } else {
+                stages.acknowledged(sentNanos, System.nanoTime());
               }
               entry.completed = true;
               if (completionsPending.compareAndSet(false, true)) {
@@ -811,6 +820,10 @@ public final class PartitionReplicator {
     send.out =
         MessageImpl.create(
             metadata, entry.payload().nioBuffer(), schema, settings.targetTopicOf(route));
+    StageTimers stages = metrics.stages();
+    stages.arrived(publishTime, entry.arrivalMillis());
+    send.sentNanos = System.nanoTime();
+    stages.sending(entry.arrivalNanos(), send.sentNanos);
     ((ProducerImpl<byte[]>) producers.get(route)).sendAsync(send.out, send);
     return true;
   }

@@ -37,6 +37,7 @@ public final class PartitionReplicatorMetrics {
   private final Counter positionMapPruned;
   private final Counter resent;
   private final Timer checkpointWrite;
+  private final StageTimers stages;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong backlog = new AtomicLong(-1);
   private final AtomicLong lastAckedPublishTime = new AtomicLong();
@@ -56,6 +57,7 @@ public final class PartitionReplicatorMetrics {
     this.sourceTopic = sourceTopic;
     this.targetTopic = targetTopic;
     this.tags = Tags.of("link", link, "topic", sourceTopic);
+    this.stages = new StageTimers(registry, link); // the link's: not removed with the partition
     this.forwarded =
         register(
             Counter.builder("georep.messages.forwarded")
@@ -207,6 +209,10 @@ public final class PartitionReplicatorMetrics {
 
   Timer checkpointWrite() {
     return checkpointWrite;
+  }
+
+  StageTimers stages() {
+    return stages;
   }
 
   void restarted() {

@@ -47,18 +47,34 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
     private final int partitionIndex;
     private final MessageMetadata metadata;
     private final ByteBuf payload;
+    private final long arrivalMillis;
+    private final long arrivalNanos;
 
     SourceEntry(
         long ledgerId,
         long entryId,
         int partitionIndex,
         MessageMetadata metadata,
-        ByteBuf payload) {
+        ByteBuf payload,
+        long arrivalMillis,
+        long arrivalNanos) {
       this.ledgerId = ledgerId;
       this.entryId = entryId;
       this.partitionIndex = partitionIndex;
       this.metadata = metadata;
       this.payload = payload;
+      this.arrivalMillis = arrivalMillis;
+      this.arrivalNanos = arrivalNanos;
+    }
+
+    /** When the entry arrived from the broker, by the wall clock. */
+    public long arrivalMillis() {
+      return arrivalMillis;
+    }
+
+    /** When the entry arrived from the broker, by {@link System#nanoTime()}. */
+    public long arrivalNanos() {
+      return arrivalNanos;
     }
 
     public long ledgerId() {
@@ -272,7 +288,15 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
               corrupt(ledgerId, entryId, "unreadable metadata: " + e.getMessage())));
     }
     return new Arrival(
-        new SourceEntry(ledgerId, entryId, getPartitionIndex(), metadata, buffer), null);
+        new SourceEntry(
+            ledgerId,
+            entryId,
+            getPartitionIndex(),
+            metadata,
+            buffer,
+            System.currentTimeMillis(),
+            System.nanoTime()),
+        null);
   }
 
   private String corrupt(long ledgerId, long entryId, String why) {
