@@ -8,6 +8,22 @@ enum Metric {
   LAG_P50("latency.p50Ms", "lag p50 at 50% load", "ms", false),
   LAG_P99("latency.p99Ms", "lag p99 at 50% load", "ms", false),
   LAG_MAX("latency.maxMs", "lag max at 50% load", "ms", false),
+  STAGE_SOURCE_P99(
+      "latency.stage.sourceP99Ms",
+      "p99 of publish to arrival in the contender at 50% load (bucket bound)",
+      "ms",
+      false),
+  STAGE_FORWARD_P99(
+      "latency.stage.forwardP99Ms",
+      "p99 of arrival to send in the contender at 50% load (bucket bound)",
+      "ms",
+      false),
+  STAGE_TARGET_P99(
+      "latency.stage.targetP99Ms",
+      "p99 of send to the target's acknowledgement at 50% load (bucket bound)",
+      "ms",
+      false),
+  GC_PAUSE_HALF("latency.gcPauseMsPerSec", "contender GC pauses at 50% load", "ms/s", false),
   HALF_LOAD_RATE("latency.msgPerSec", "delivered at 50% load", "msg/s", true),
   CPU_PROCESS_HALF(
       "cost.half.processCpuSecPerM", "contender process CPU at 50% load", "s/M msg", false),

@@ -26,6 +26,11 @@ sealed interface Replication extends AutoCloseable
     return Gauges.NONE;
   }
 
+  /** The contender's metrics in the Prometheus text format, where it serves them. */
+  default java.util.Optional<String> metricsText() {
+    return java.util.Optional.empty();
+  }
+
   /** How many checkpoint writes the contender reported so far, where it reports them. */
   default OptionalDouble stateWrites() {
     return OptionalDouble.empty();
@@ -147,6 +152,11 @@ sealed interface Replication extends AutoCloseable
                   OptionalDouble.of(
                       PrometheusText.sum(text, "georep_checkpoint_write_seconds_count", "")))
           .orElse(OptionalDouble.empty());
+    }
+
+    @Override
+    public java.util.Optional<String> metricsText() {
+      return metrics();
     }
 
     private java.util.Optional<String> metrics() {

@@ -127,7 +127,7 @@ final class TrialRunner {
           replication.pid().ifPresent(pid -> pids.put(CONTENDER, pid));
           catchUp(trial, catchUp, backlog, pids);
           bytesPerMessage(trial, space);
-          halfLoad(trial, space, workload, latency, halfLoadRate, pids);
+          halfLoad(trial, space, workload, latency, halfLoadRate, pids, replication);
           noteInFlight(trial, memory, "catch-up", "catch-up first arrival", "catch-up over");
           noteInFlight(trial, memory, "latency");
           streaming(trial, space, workload, stream, pids);
@@ -317,12 +317,14 @@ final class TrialRunner {
       Workload workload,
       TargetReader reader,
       double rate,
-      Map<String, Long> pids) {
+      Map<String, Long> pids,
+      Replication replication) {
     try (LoadGenerator load =
         new LoadGenerator(clusters.sourceClient(), space.latencyTopic(), workload.messageBytes())) {
       trial.mark("latency load starting");
       load.startPaced(rate);
-      Window window = measure(trial, "latency", load, reader, pids, settings.latency(), true);
+      Window window =
+          measure(trial, "latency", load, reader, pids, settings.latency(), replication);
       long[] lags = reader.sortedLags();
       trial.values.put(Metric.HALF_LOAD_RATE, window.deliveredPerSecond());
       if (lags.length == 0) {
@@ -332,6 +334,10 @@ final class TrialRunner {
       trial.values.put(Metric.LAG_P50, Stats.percentile(lags, 50) / 1e6);
       trial.values.put(Metric.LAG_P99, Stats.percentile(lags, 99) / 1e6);
       trial.values.put(Metric.LAG_MAX, Stats.percentile(lags, 100) / 1e6);
+      if (window.metricsFrom() != null && window.metricsTo() != null) {
+        ContenderAccount.between(window.metricsFrom(), window.metricsTo())
+            .record(trial.values, trial.notes, window.cpu().wallSeconds());
+      }
       cost(
           trial,
           window,
@@ -361,7 +367,7 @@ final class TrialRunner {
         new LoadGenerator(clusters.sourceClient(), space.streamTopic(), workload.messageBytes())) {
       trial.mark("streaming load starting");
       load.startFullSpeed();
-      Window window = measure(trial, "streaming", load, reader, pids, settings.streaming(), false);
+      Window window = measure(trial, "streaming", load, reader, pids, settings.streaming(), null);
       if (window.delivered() == 0) {
         trial.notes.add("streaming: nothing arrived during the measurement");
         return;
@@ -384,16 +390,21 @@ final class TrialRunner {
     }
   }
 
-  /** What one measurement saw: messages delivered to the target, written to the source, CPU. */
-  private record Window(long delivered, long written, CpuMeter.Usage cpu) {
+  /**
+   * What one measurement saw: messages delivered to the target, written to the source, CPU; the
+   * contender's metrics at its start and end where it serves them (else null).
+   */
+  private record Window(
+      long delivered, long written, CpuMeter.Usage cpu, String metricsFrom, String metricsTo) {
     double deliveredPerSecond() {
       return delivered / cpu.wallSeconds();
     }
   }
 
   /**
-   * Lets the load that runs already warm up, then measures for {@code length} (recording lags if
-   * asked), then stops the load.
+   * Lets the load that runs already warm up, then measures for {@code length}, then stops the load.
+   * With a {@code lagsOf} contender it records every message's lag and reads the contender's
+   * metrics at both ends.
    */
   private Window measure(
       Trial trial,
@@ -402,7 +413,8 @@ final class TrialRunner {
       TargetReader reader,
       Map<String, Long> pids,
       Duration length,
-      boolean lags) {
+      Replication lagsOf) {
+    boolean lags = lagsOf != null;
     sleep(settings.warmup());
     if (lags) {
       reader.recordLags(true);
@@ -416,9 +428,11 @@ final class TrialRunner {
         threadsFrom.put(process, ThreadCpu.snapshot(pids.get(process)));
       }
     }
+    String metricsFrom = lags ? lagsOf.metricsText().orElse(null) : null;
     CpuMeter.Snapshot from = CpuMeter.snapshot(pids);
     sleep(length);
     CpuMeter.Snapshot to = CpuMeter.snapshot(pids);
+    String metricsTo = lags ? lagsOf.metricsText().orElse(null) : null;
     trial.mark(phase + " measured to");
     threadsFrom.forEach(
         (process, before) ->
@@ -434,7 +448,9 @@ final class TrialRunner {
         new Window(
             reader.received() - delivered,
             load.acknowledged() - written,
-            CpuMeter.between(from, to));
+            CpuMeter.between(from, to),
+            metricsFrom,
+            metricsTo);
     if (lags) {
       reader.recordLags(false);
     }

@@ -35,4 +35,64 @@ class PrometheusTextTest {
   void zeroWhenAbsent() {
     assertThat(PrometheusText.sum(TEXT, "georep_messages_forwarded_total", "")).isZero();
   }
+
+  private static final String STAGES =
+      """
+      # TYPE georep_stage_seconds histogram
+      georep_stage_seconds_bucket{link="a",stage="target",le="0.005"} 90
+      georep_stage_seconds_bucket{link="a",stage="target",le="0.05"} 99
+      georep_stage_seconds_bucket{link="a",stage="target",le="+Inf"} 100
+      georep_stage_seconds_bucket{link="b",stage="target",le="0.005"} 10
+      georep_stage_seconds_bucket{link="b",stage="target",le="0.05"} 10
+      georep_stage_seconds_bucket{link="b",stage="target",le="+Inf"} 10
+      georep_stage_seconds_bucket{link="a",stage="source",le="0.005"} 7
+      georep_stage_seconds_count{link="a",stage="target"} 100
+      """;
+
+  @Test
+  void sumsAHistogramsBucketsOverTheMatchingSeries() {
+    PrometheusText.Histogram target =
+        PrometheusText.histogram(STAGES, "georep_stage_seconds", "stage=\"target\"");
+
+    assertThat(target.bounds()).containsExactly(0.005, 0.05, Double.POSITIVE_INFINITY);
+    assertThat(target.counts()).containsExactly(100, 109, 110);
+    assertThat(target.total()).isEqualTo(110);
+  }
+
+  @Test
+  void aPercentileIsTheBoundOfTheBucketThatReachesIt() {
+    PrometheusText.Histogram target =
+        PrometheusText.histogram(STAGES, "georep_stage_seconds", "link=\"a\",stage=\"target\"");
+
+    assertThat(target.percentileBound(50)).isEqualTo(0.005);
+    assertThat(target.percentileBound(90)).isEqualTo(0.005);
+    assertThat(target.percentileBound(99)).isEqualTo(0.05);
+    assertThat(target.percentileBound(99.9)).isInfinite();
+  }
+
+  @Test
+  void aHistogramSinceAnEarlierReadingHoldsOnlyTheNewObservations() {
+    String earlier =
+        """
+        georep_stage_seconds_bucket{link="a",stage="target",le="0.005"} 80
+        georep_stage_seconds_bucket{link="a",stage="target",le="0.05"} 80
+        georep_stage_seconds_bucket{link="a",stage="target",le="+Inf"} 80
+        """;
+    String fragment = "link=\"a\",stage=\"target\"";
+    PrometheusText.Histogram since =
+        PrometheusText.histogram(STAGES, "georep_stage_seconds", fragment)
+            .since(PrometheusText.histogram(earlier, "georep_stage_seconds", fragment));
+
+    assertThat(since.counts()).containsExactly(10, 19, 20);
+    assertThat(since.percentileBound(50)).isEqualTo(0.005);
+    assertThat(since.percentileBound(90)).isEqualTo(0.05);
+  }
+
+  @Test
+  void anAbsentHistogramIsEmptyAndHasNoPercentile() {
+    PrometheusText.Histogram none = PrometheusText.histogram(TEXT, "georep_stage_seconds", "");
+
+    assertThat(none.total()).isZero();
+    assertThat(none.percentileBound(99)).isNaN();
+  }
 }
