@@ -19,6 +19,7 @@ final class MarkdownReport {
           Metric.LAG_P50,
           Metric.LAG_P99,
           Metric.LAG_MAX,
+          Metric.SOURCE_PUBLISH_P99,
           Metric.STAGE_SOURCE_P99,
           Metric.STAGE_FORWARD_P99,
           Metric.STAGE_TARGET_P99,

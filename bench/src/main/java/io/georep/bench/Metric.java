@@ -8,6 +8,11 @@ enum Metric {
   LAG_P50("latency.p50Ms", "lag p50 at 50% load", "ms", false),
   LAG_P99("latency.p99Ms", "lag p99 at 50% load", "ms", false),
   LAG_MAX("latency.maxMs", "lag max at 50% load", "ms", false),
+  SOURCE_PUBLISH_P99(
+      "latency.sourcePublishP99Ms",
+      "p99 of the load's publish to the source's acknowledgement at 50% load",
+      "ms",
+      false),
   STAGE_SOURCE_P99(
       "latency.stage.sourceP99Ms",
       "p99 of publish to arrival in the contender at 50% load (bucket bound)",

@@ -334,6 +334,10 @@ final class TrialRunner {
       trial.values.put(Metric.LAG_P50, Stats.percentile(lags, 50) / 1e6);
       trial.values.put(Metric.LAG_P99, Stats.percentile(lags, 99) / 1e6);
       trial.values.put(Metric.LAG_MAX, Stats.percentile(lags, 100) / 1e6);
+      long[] publishes = load.sortedPublishLatencies();
+      if (publishes.length > 0) {
+        trial.values.put(Metric.SOURCE_PUBLISH_P99, Stats.percentile(publishes, 99) / 1e6);
+      }
       if (window.metricsFrom() != null && window.metricsTo() != null) {
         ContenderAccount.between(window.metricsFrom(), window.metricsTo())
             .record(trial.values, trial.notes, window.cpu().wallSeconds());
@@ -418,6 +422,7 @@ final class TrialRunner {
     sleep(settings.warmup());
     if (lags) {
       reader.recordLags(true);
+      load.recordPublishLatencies(true);
     }
     long delivered = reader.received();
     long written = load.acknowledged();
@@ -453,6 +458,7 @@ final class TrialRunner {
             metricsTo);
     if (lags) {
       reader.recordLags(false);
+      load.recordPublishLatencies(false);
     }
     load.stop();
     return window;

@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.impl.EntryQueueBudget;
+import org.apache.pulsar.shade.io.netty.util.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +38,20 @@ public final class ReplicationDaemon implements AutoCloseable {
   private final List<LinkStatusBoard> boards;
   private final Map<String, PulsarClient> clients;
   private final Map<String, PulsarAdmin> admins;
+  private final Timer clientTimer;
   private volatile boolean closed;
 
   private ReplicationDaemon(
       ActorSystem<ReplicationGuardian.Command> system,
       List<LinkStatusBoard> boards,
       Map<String, PulsarClient> clients,
-      Map<String, PulsarAdmin> admins) {
+      Map<String, PulsarAdmin> admins,
+      Timer clientTimer) {
     this.system = system;
     this.boards = boards;
     this.clients = clients;
     this.admins = admins;
+    this.clientTimer = clientTimer;
   }
 
   /** Starts every link of the config. */
@@ -62,6 +66,7 @@ public final class ReplicationDaemon implements AutoCloseable {
     List<LinkStatusBoard> boards = new ArrayList<>();
     // One budget for all links: the entries they hold share the process's direct memory.
     EntryQueueBudget entryQueue = new EntryQueueBudget(EntryQueueBudget.DEFAULT_BYTES);
+    Timer clientTimer = PulsarClients.sharedTimer(); // one for the clients of every cluster
     try {
       for (LinkConfig link : config.links()) {
         ClusterConfig source = config.clusters().get(link.source());
@@ -69,9 +74,11 @@ public final class ReplicationDaemon implements AutoCloseable {
         var runtime =
             new LinkSupervisor.Runtime(
                 link,
-                clients.computeIfAbsent(source.name(), n -> PulsarClients.client(source)),
+                clients.computeIfAbsent(
+                    source.name(), n -> PulsarClients.client(source, clientTimer)),
                 admins.computeIfAbsent(source.name(), n -> PulsarClients.admin(source)),
-                clients.computeIfAbsent(target.name(), n -> PulsarClients.client(target)),
+                clients.computeIfAbsent(
+                    target.name(), n -> PulsarClients.client(target, clientTimer)),
                 admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
                 checkpoints,
                 positionMap,
@@ -82,14 +89,14 @@ public final class ReplicationDaemon implements AutoCloseable {
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));
       }
     } catch (RuntimeException e) {
-      closeAll(clients, admins);
+      closeAll(clients, admins, clientTimer);
       throw e;
     }
     var system =
         ActorSystem.create(
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
-    return new ReplicationDaemon(system, boards, clients, admins);
+    return new ReplicationDaemon(system, boards, clients, admins, clientTimer);
   }
 
   /** True once every link has listed its source topics at least once. */
@@ -128,7 +135,7 @@ public final class ReplicationDaemon implements AutoCloseable {
       } catch (Exception e) {
         log.warn("actor system did not terminate in time: {}", e.toString());
       }
-      closeAll(clients, admins);
+      closeAll(clients, admins, clientTimer);
     }
   }
 
@@ -137,7 +144,8 @@ public final class ReplicationDaemon implements AutoCloseable {
     shutdown(Duration.ofSeconds(30));
   }
 
-  private static void closeAll(Map<String, PulsarClient> clients, Map<String, PulsarAdmin> admins) {
+  private static void closeAll(
+      Map<String, PulsarClient> clients, Map<String, PulsarAdmin> admins, Timer clientTimer) {
     admins.values().forEach(PulsarAdmin::close);
     // close() of a client waits about 2 s for its event loop; close them all at once.
     CompletableFuture<?>[] closing =
@@ -147,5 +155,6 @@ public final class ReplicationDaemon implements AutoCloseable {
     } catch (Exception e) {
       log.debug("closing clients: {}", e.toString());
     }
+    clientTimer.stop(); // the clients leave a timer they were given running
   }
 }

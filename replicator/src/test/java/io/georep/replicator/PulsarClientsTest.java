@@ -1,0 +1,55 @@
+package io.georep.replicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.georep.config.AuthConfig;
+import io.georep.config.ClusterConfig;
+import io.georep.config.TlsConfig;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.impl.PulsarClientImpl;
+import org.apache.pulsar.shade.io.netty.util.Timer;
+import org.junit.jupiter.api.Test;
+
+class PulsarClientsTest {
+  // A client connects lazily: building and closing one needs no broker.
+  private static final ClusterConfig CLUSTER =
+      new ClusterConfig(
+          "east",
+          "pulsar://127.0.0.1:1",
+          "http://127.0.0.1:1",
+          new AuthConfig.None(),
+          TlsConfig.defaults());
+
+  @Test
+  void clientsGivenATimerShareItAndLeaveItRunningWhenClosed() throws Exception {
+    Timer timer = PulsarClients.sharedTimer();
+    try {
+      PulsarClient first = PulsarClients.client(CLUSTER, timer);
+      PulsarClient second = PulsarClients.client(CLUSTER, timer);
+      assertThat(((PulsarClientImpl) first).timer()).isSameAs(timer);
+      assertThat(((PulsarClientImpl) second).timer()).isSameAs(timer);
+
+      first.close();
+
+      // the other client still times its operations with it
+      CountDownLatch fired = new CountDownLatch(1);
+      timer.newTimeout(t -> fired.countDown(), 20, TimeUnit.MILLISECONDS);
+      assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
+      second.close();
+    } finally {
+      timer.stop();
+    }
+  }
+
+  @Test
+  void aClientWithoutATimerHasItsOwn() throws Exception {
+    Timer timer = PulsarClients.sharedTimer();
+    try (PulsarClient client = PulsarClients.client(CLUSTER)) {
+      assertThat(((PulsarClientImpl) client).timer()).isNotNull().isNotSameAs(timer);
+    } finally {
+      timer.stop();
+    }
+  }
+}
