@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Samples a contender every 500 ms while a trial runs: its heap in use and its messages in flight,
+ * Samples a contender every second while a trial runs: its heap in use and its messages in flight,
  * where it reports them. The peak resident set is the kernel's own high-water mark of the process
  * ({@code VmHWM}), read before the process stops.
  */
@@ -47,7 +47,7 @@ final class ContenderSampler implements AutoCloseable {
                 }
               });
       try {
-        Thread.sleep(500);
+        Thread.sleep(1000); // each scrape costs georep CPU that built-in does not pay
       } catch (InterruptedException e) {
         return;
       }
