@@ -349,6 +349,7 @@ final class TrialRunner {
           Metric.CPU_MACHINE_HALF,
           Metric.CPU_OURS_HALF,
           Metric.CPU_PROCESS_HALF);
+      trial.notes.add("latency: CPU cores: " + cores(window.cpu()));
       if (window.deliveredPerSecond() < 0.95 * rate) {
         trial.notes.add(
             String.format(
