@@ -1,6 +1,5 @@
 package io.georep.bench;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,11 +23,9 @@ final class LoadGenerator implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private long sequence;
   private volatile boolean running;
-  // Publish latencies (send to the source's acknowledgement), while recording: the source broker's
-  // write as every contender's load sees it. Written by the client's callback thread.
-  private volatile boolean recording;
-  private long[] publishLatencies = new long[1 << 16];
-  private int publishLatencyCount;
+  // Publish latencies (send to the source's acknowledgement): the source broker's write as every
+  // contender's load sees it. Added by the client's callback thread.
+  private final DurationSamples publishLatencies = new DurationSamples();
   private Thread thread;
 
   LoadGenerator(PulsarClient client, String topic, int size) {
@@ -110,36 +107,19 @@ final class LoadGenerator implements AutoCloseable {
                 failure.compareAndSet(null, err);
               } else {
                 acknowledged.incrementAndGet();
-                if (recording) {
-                  published(System.nanoTime() - sentNanos);
-                }
+                publishLatencies.add(System.nanoTime() - sentNanos);
               }
             });
   }
 
-  private synchronized void published(long latencyNanos) {
-    if (!recording) {
-      return;
-    }
-    if (publishLatencyCount == publishLatencies.length) {
-      publishLatencies = Arrays.copyOf(publishLatencies, publishLatencies.length * 2);
-    }
-    publishLatencies[publishLatencyCount++] = latencyNanos;
-  }
-
   /** Starts or stops recording publish latencies; starting discards what was recorded. */
-  synchronized void recordPublishLatencies(boolean on) {
-    if (on) {
-      publishLatencyCount = 0;
-    }
-    recording = on;
+  void recordPublishLatencies(boolean on) {
+    publishLatencies.record(on);
   }
 
   /** The publish latencies recorded (send to the source's acknowledgement), in ns, sorted. */
-  synchronized long[] sortedPublishLatencies() {
-    long[] sorted = Arrays.copyOf(publishLatencies, publishLatencyCount);
-    Arrays.sort(sorted);
-    return sorted;
+  long[] sortedPublishLatencies() {
+    return publishLatencies.sorted();
   }
 
   /** Stops sending and waits for the sending thread. */

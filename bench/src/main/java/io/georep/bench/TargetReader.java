@@ -31,9 +31,7 @@ final class TargetReader implements AutoCloseable {
   private final long epoch;
   private final long[] perSecond = new long[TIMELINE_SECONDS];
 
-  private boolean recording;
-  private long[] lags = new long[1 << 16];
-  private int lagCount;
+  private final DurationSamples lags = new DurationSamples();
 
   /** How many seconds of arrivals the timeline keeps. */
   static final int TIMELINE_SECONDS = 1800;
@@ -89,12 +87,7 @@ final class TargetReader implements AutoCloseable {
         seen.set((int) sequence);
         distinct++;
       }
-      if (recording) {
-        if (lagCount == lags.length) {
-          lags = Arrays.copyOf(lags, lags.length * 2);
-        }
-        lags[lagCount++] = now - Payloads.sentNanos(payload);
-      }
+      lags.add(now - Payloads.sentNanos(payload));
     }
     received.incrementAndGet();
   }
@@ -117,18 +110,13 @@ final class TargetReader implements AutoCloseable {
   }
 
   /** Starts or stops recording lags; starting discards what was recorded. */
-  synchronized void recordLags(boolean on) {
-    if (on) {
-      lagCount = 0;
-    }
-    recording = on;
+  void recordLags(boolean on) {
+    lags.record(on);
   }
 
   /** The lags recorded, in nanoseconds, sorted. */
-  synchronized long[] sortedLags() {
-    long[] sorted = Arrays.copyOf(lags, lagCount);
-    Arrays.sort(sorted);
-    return sorted;
+  long[] sortedLags() {
+    return lags.sorted();
   }
 
   /** Arrivals in each second since the epoch, up to the last second with any. */
