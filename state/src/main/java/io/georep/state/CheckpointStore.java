@@ -56,6 +56,18 @@ public interface CheckpointStore {
   void putAll(
       Map<SourcePartition, Checkpoint> checkpoints, Map<SourcePartition, List<PositionRun>> runs);
 
-  /** Removes the checkpoint of this partition; does nothing if there is none. */
+  /** Removes the checkpoint and the sequence anchors of this partition; nothing if none. */
   void delete(SourcePartition partition);
+
+  /** The sequence anchors of this partition, in source order; empty if none were stored. */
+  List<SequenceAnchor> anchors(SourcePartition partition);
+
+  /**
+   * Replaces the sequence anchors of this partition, with a write that survives a crash of the
+   * machine (an fsync before returning): a message numbered from an anchor is sent only after this
+   * returned.
+   *
+   * @throws IllegalArgumentException if the anchors are not in source order
+   */
+  void putAnchors(SourcePartition partition, List<SequenceAnchor> anchors);
 }

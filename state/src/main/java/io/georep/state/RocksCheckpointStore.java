@@ -101,10 +101,32 @@ final class RocksCheckpointStore implements CheckpointStore {
 
   @Override
   public void delete(SourcePartition partition) {
-    db.delete(
+    byte[] key = CheckpointCodec.encodeKey(partition);
+    db.write(
         "delete the checkpoint of " + partition,
-        Family.CHECKPOINTS,
-        CheckpointCodec.encodeKey(partition));
+        batch -> {
+          batch.delete(Family.CHECKPOINTS, key);
+          batch.delete(Family.SEQUENCE_ANCHORS, key);
+        });
+  }
+
+  @Override
+  public List<SequenceAnchor> anchors(SourcePartition partition) {
+    return db.get(
+            "read the sequence anchors of " + partition,
+            Family.SEQUENCE_ANCHORS,
+            CheckpointCodec.encodeKey(partition))
+        .map(value -> SequenceAnchorCodec.decode(partition, value))
+        .orElse(List.of());
+  }
+
+  @Override
+  public void putAnchors(SourcePartition partition, List<SequenceAnchor> anchors) {
+    byte[] value = SequenceAnchorCodec.encode(anchors);
+    db.write(
+        "write the sequence anchors of " + partition,
+        true,
+        batch -> batch.put(Family.SEQUENCE_ANCHORS, CheckpointCodec.encodeKey(partition), value));
   }
 
   private Checkpoint decode(SourcePartition partition, byte[] value) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -17,6 +19,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -44,7 +47,8 @@ final class RocksDatabase implements AutoCloseable {
     CHECKPOINTS("checkpoints"),
     POSITION_MAP("position-map"),
     WORKFLOWS("workflows"),
-    AUDIT("audit");
+    AUDIT("audit"),
+    SEQUENCE_ANCHORS("sequence-anchors");
 
     final String id;
 
@@ -69,6 +73,10 @@ final class RocksDatabase implements AutoCloseable {
 
     void put(Family family, byte[] key, byte[] value) throws RocksDBException {
       batch.put(handle(family), key, value);
+    }
+
+    void delete(Family family, byte[] key) throws RocksDBException {
+      batch.delete(handle(family), key);
     }
   }
 
@@ -143,11 +151,21 @@ final class RocksDatabase implements AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions familyOptions;
 
-  /** Index 0 is {@code default}, then one per {@link Family} in ordinal order. */
+  /** Index 0 is {@code default}, then those of {@link #families}. */
   private final List<ColumnFamilyHandle> handles;
+
+  /**
+   * The handle of each family; a read-only store opened on a directory written by an older georep
+   * lacks the families added since (reads of them find nothing).
+   */
+  private final Map<Family, ColumnFamilyHandle> families = new EnumMap<>(Family.class);
 
   /** WAL on, no fsync per write: survives process death, not necessarily machine death. */
   private final WriteOptions writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+
+  /** WAL on and fsynced before the write returns: survives machine death too. */
+  private final WriteOptions syncedWriteOptions =
+      new WriteOptions().setSync(true).setDisableWAL(false);
 
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
@@ -164,6 +182,9 @@ final class RocksDatabase implements AutoCloseable {
     this.dbOptions = dbOptions;
     this.familyOptions = familyOptions;
     this.handles = handles;
+    for (int i = 1; i < handles.size(); i++) {
+      families.put(familyOf(handles.get(i)), handles.get(i));
+    }
   }
 
   static RocksDatabase open(Path dir) {
@@ -199,8 +220,11 @@ final class RocksDatabase implements AutoCloseable {
         new ColumnFamilyOptions().setWriteBufferSize(4L * 1024 * 1024);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
+    List<String> existing = readOnly ? existingFamilies(directory) : null;
     for (Family family : Family.values()) {
-      descriptors.add(new ColumnFamilyDescriptor(family.id.getBytes(UTF_8), familyOptions));
+      if (existing == null || existing.contains(family.id)) {
+        descriptors.add(new ColumnFamilyDescriptor(family.id.getBytes(UTF_8), familyOptions));
+      }
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
@@ -216,6 +240,32 @@ final class RocksDatabase implements AutoCloseable {
       familyOptions.close();
       dbOptions.close();
       throw openFailure(directory, e);
+    }
+  }
+
+  private static List<String> existingFamilies(Path directory) {
+    try (Options options = new Options()) {
+      List<String> names = new ArrayList<>();
+      for (byte[] name : RocksDB.listColumnFamilies(options, directory.toString())) {
+        names.add(new String(name, UTF_8));
+      }
+      return names;
+    } catch (RocksDBException e) {
+      throw openFailure(directory, e);
+    }
+  }
+
+  private static Family familyOf(ColumnFamilyHandle handle) {
+    try {
+      String name = new String(handle.getName(), UTF_8);
+      for (Family family : Family.values()) {
+        if (family.id.equals(name)) {
+          return family;
+        }
+      }
+      throw new StateStoreException("unknown column family '" + name + "'");
+    } catch (RocksDBException e) {
+      throw new StateStoreException("cannot read a column family's name: " + e.getMessage(), e);
     }
   }
 
@@ -250,17 +300,25 @@ final class RocksDatabase implements AutoCloseable {
   }
 
   Optional<byte[]> get(String what, Family family, byte[] key) {
+    if (!families.containsKey(family)) {
+      return Optional.empty(); // read-only, written before the family existed
+    }
     return guarded(what, () -> Optional.ofNullable(db.get(handle(family), key)));
   }
 
   /** Writes what {@code fill} puts in one atomic batch; writes nothing if {@code fill} throws. */
   void write(String what, BatchFill fill) {
+    write(what, false, fill);
+  }
+
+  /** {@link #write(String, BatchFill)}; {@code synced} fsyncs the log before returning. */
+  void write(String what, boolean synced, BatchFill fill) {
     guarded(
         what,
         () -> {
           try (WriteBatch batch = new WriteBatch()) {
             fill.fill(new Batch(batch));
-            db.write(writeOptions, batch);
+            db.write(synced ? syncedWriteOptions : writeOptions, batch);
           }
           return null;
         });
@@ -322,7 +380,16 @@ final class RocksDatabase implements AutoCloseable {
   }
 
   private ColumnFamilyHandle handle(Family family) {
-    return handles.get(family.ordinal() + 1);
+    ColumnFamilyHandle handle = families.get(family);
+    if (handle == null) {
+      throw new StateStoreException(
+          "the state store at "
+              + directory
+              + " has no column family '"
+              + family.id
+              + "' (written by an older georep and opened read-only)");
+    }
+    return handle;
   }
 
   private <T> T guarded(String what, RocksCall<T> call) {
@@ -369,6 +436,7 @@ final class RocksDatabase implements AutoCloseable {
         failure = failure == null ? e : failure;
       }
       writeOptions.close();
+      syncedWriteOptions.close();
       familyOptions.close();
       dbOptions.close();
       if (failure != null) {

@@ -48,6 +48,42 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void sequenceAnchorsSurviveAReopenAndGoWithTheCheckpoint() {
+    SourcePartition p0 = partition("east-to-west", 0);
+    java.util.List<SequenceAnchor> anchors =
+        java.util.List.of(
+            new SequenceAnchor(1L << 33, 4_194_304, 7, 1 << 20),
+            new SequenceAnchor(1L << 34, 0, 1L << 60, 1 << 21));
+    store.checkpoints().putAll(Map.of(p0, checkpoint(10)));
+    store.checkpoints().putAnchors(p0, anchors);
+    store.close();
+    store = StateStore.open(dir);
+
+    assertThat(store.checkpoints().anchors(p0)).isEqualTo(anchors);
+    assertThat(store.checkpoints().anchors(partition("east-to-west", 1))).isEmpty();
+    assertThat(store.checkpoints().all("east-to-west")).containsOnlyKeys(p0);
+
+    store.checkpoints().delete(p0);
+    assertThat(store.checkpoints().anchors(p0)).isEmpty();
+  }
+
+  @Test
+  void anchorsOutOfOrderAreRefused() {
+    SourcePartition p0 = partition("east-to-west", 0);
+    assertThatThrownBy(
+            () ->
+                store
+                    .checkpoints()
+                    .putAnchors(
+                        p0,
+                        java.util.List.of(
+                            new SequenceAnchor(5, 0, 100, 2), new SequenceAnchor(4, 0, 200, 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out of order");
+    assertThat(store.checkpoints().anchors(p0)).isEmpty();
+  }
+
+  @Test
   void absentCheckpointIsEmpty() {
     assertThat(store.checkpoints().get(partition("nowhere", 0))).isEmpty();
     assertThat(store.checkpoints().all("nowhere")).isEmpty();

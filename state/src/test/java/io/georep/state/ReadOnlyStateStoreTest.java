@@ -38,6 +38,30 @@ class ReadOnlyStateStoreTest {
   }
 
   @Test
+  void readsADirectoryWrittenBeforeSequenceAnchorsExisted() throws Exception {
+    org.rocksdb.RocksDB.loadLibrary();
+    List<org.rocksdb.ColumnFamilyDescriptor> older = new java.util.ArrayList<>();
+    for (String name : List.of("default", "checkpoints", "position-map", "workflows", "audit")) {
+      older.add(new org.rocksdb.ColumnFamilyDescriptor(name.getBytes()));
+    }
+    List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+    try (org.rocksdb.DBOptions options =
+            new org.rocksdb.DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true);
+        org.rocksdb.RocksDB db =
+            org.rocksdb.RocksDB.open(options, dir.toString(), older, handles)) {
+      handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+    }
+    SourcePartition partition = new SourcePartition("l", "persistent://t/n/a");
+
+    try (StateStore reader = StateStore.openReadOnly(dir)) {
+      assertThat(reader.checkpoints().anchors(partition)).isEmpty();
+      assertThat(reader.checkpoints().get(partition)).isEmpty();
+    }
+  }
+
+  @Test
   void aMissingDirectoryIsNamed() {
     assertThatThrownBy(() -> StateStore.openReadOnly(dir.resolve("none")))
         .isInstanceOf(StateStoreException.class)

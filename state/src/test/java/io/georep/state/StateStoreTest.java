@@ -36,7 +36,7 @@ class StateStoreTest {
               .toList();
       assertThat(families)
           .containsExactlyInAnyOrder(
-              "default", "checkpoints", "position-map", "workflows", "audit");
+              "default", "checkpoints", "position-map", "workflows", "audit", "sequence-anchors");
     }
   }
 
