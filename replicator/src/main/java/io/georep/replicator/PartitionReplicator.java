@@ -6,7 +6,9 @@ import io.georep.state.CheckpointStore;
 import io.georep.state.Position;
 import io.georep.state.PositionMap;
 import io.georep.state.PositionRunBuilder;
+import io.georep.state.SequenceAnchor;
 import io.georep.state.SourcePartition;
+import io.georep.state.StateStoreException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,12 +109,7 @@ public final class PartitionReplicator {
 
     /** Stable per (link, source partition): the target's deduplication keys on it. */
     String producerName() {
-      return "georep-"
-          + link
-          + "-"
-          + sourceCluster
-          + "-"
-          + sourceTopic.replaceFirst("^\\w+://", "");
+      return ProducerNames.of(link, sourceCluster, sourceTopic);
     }
   }
 
@@ -193,6 +190,9 @@ public final class PartitionReplicator {
     final int messages; // 1, or an entry's
     final boolean forwarded;
     final int route; // index of the producer it went through
+    // The sequence id it was numbered with; meaningful only where `sequenced`.
+    long sequenceId;
+    boolean sequenced;
     // Written by the client's thread when the send completes, before `completed`; read by the
     // actor after it sees `completed`.
     MessageId targetId; // null until acknowledged, and when the target dropped it as a duplicate
@@ -347,6 +347,11 @@ public final class PartitionReplicator {
   private long forwardedCount;
   // Per producer: -1 unless the target deduplicates; then the highest sequence id it persisted.
   private long[] targetLastSequenceIds = new long[0];
+  // Numbers what is sent; made once the target said what it holds.
+  private SequenceNumbering numbering;
+  // The highest sequence id sent (or found on the target) up to the last settled message.
+  private long lastSentSequenceId = -1;
+  private int savedAnchorCount;
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -371,6 +376,7 @@ public final class PartitionReplicator {
     lastFlushed = resources.checkpoints().get(key).orElse(null);
     if (lastFlushed != null) {
       highestTaken = lastFlushed.source();
+      lastSentSequenceId = lastFlushed.sequenceId();
       forwardedCount = lastFlushed.forwardedCount();
       lastTarget = lastFlushed.target().equals(NOTHING_ON_TARGET) ? null : lastFlushed.target();
     }
@@ -545,6 +551,16 @@ public final class PartitionReplicator {
       metrics.event("target-sequence-behind", description);
       context.getLog().warn(description);
     }
+    try {
+      List<SequenceAnchor> anchors = resources.checkpoints().anchors(key);
+      savedAnchorCount = anchors.size();
+      numbering =
+          new SequenceNumbering(
+              anchors,
+              Math.max(highestOnTarget, lastFlushed == null ? -1 : lastFlushed.sequenceId()));
+    } catch (StateStoreException e) {
+      return fail("state", e);
+    }
     metrics.state(TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
     timers.startTimerWithFixedDelay(PruneTick.INSTANCE, Duration.ZERO, PRUNE_INTERVAL);
@@ -639,8 +655,10 @@ public final class PartitionReplicator {
       }
     } catch (PulsarClientException e) {
       return fail("receive", e);
-    } catch (SequenceIds.SequenceIdOverflowException e) {
+    } catch (SequenceNumbering.SequenceIdsExhaustedException e) {
       return fail("sequence-id", e);
+    } catch (StateStoreException e) {
+      return fail("state", e);
     }
     metrics.inFlight(inFlightMessages);
     requestMore();
@@ -665,30 +683,38 @@ public final class PartitionReplicator {
    */
   private boolean take(Message<byte[]> message) {
     MessageId sourceId = message.getMessageId();
+    int batchSize = 0;
     if (sourceId instanceof MessageIdAdv adv) {
-      receiveQueue.observe(adv);
+      if (receiveQueue != null) {
+        receiveQueue.observe(adv);
+      }
+      batchSize = adv.getBatchIndex() >= 0 ? adv.getBatchSize() : 0;
     }
     Position position = Positions.of(sourceId);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
       metrics.replaySkipped();
       return true;
     }
-    long sequenceId = SequenceIds.of(position);
     int route = routing.route(message, position);
+    Map<String, String> properties = message.getProperties();
+    // The message's own provenance, else its entry's (a batch forwarded whole by another link).
+    String origin = Provenance.originOf(message);
+    if (settings.targetCluster().equals(origin)) {
+      // Came from the target in the first place: forwarding it would loop.
+      noteTaken(position);
+      settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
+      return true;
+    }
+    long sequenceId = number(position, batchSize);
     if (sequenceId <= targetLastSequenceIds[route]) {
       // The target persisted it already (its deduplication state says so): sending it again
       // next to new messages would get the whole batch dropped.
       noteTaken(position);
       metrics.replaySkipped();
-      settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
-      return true;
-    }
-    Map<String, String> properties = message.getProperties();
-    String origin = Provenance.originOf(properties);
-    if (settings.targetCluster().equals(origin)) {
-      // Came from the target in the first place: forwarding it would loop.
-      noteTaken(position);
-      settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
+      settle(
+          sequenced(
+              new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route),
+              sequenceId));
       return true;
     }
     Schema<byte[]> schema = null;
@@ -709,7 +735,9 @@ public final class PartitionReplicator {
     noteTaken(position);
     byte[] payload = message.getData();
     InFlight entry =
-        new InFlight(sourceId, position, message.getPublishTime(), size, 1, true, route);
+        sequenced(
+            new InFlight(sourceId, position, message.getPublishTime(), size, 1, true, route),
+            sequenceId);
     entry.holdsBudget = true;
     inFlight.addLast(entry);
     inFlightMessages++;
@@ -775,16 +803,11 @@ public final class PartitionReplicator {
       entry.payload().release();
       return true;
     }
-    long sequenceId = SequenceIds.of(last);
+    if (EntryMessages.mayHideProvenance(entry)) {
+      return takeMessagesOf(entry);
+    }
     long publishTime = metadata.getPublishTime();
     int route = 0; // one producer: entries go to the matching partition only
-    if (sequenceId <= targetLastSequenceIds[route]) {
-      noteTaken(last);
-      metrics.replaySkipped();
-      entry.payload().release();
-      settle(new InFlight(entry.messageId(), last, publishTime, 0, messages, false, route));
-      return true;
-    }
     String origin =
         Provenance.originOf(
             Provenance.entryProperty(metadata, Provenance.ORIGIN),
@@ -793,6 +816,19 @@ public final class PartitionReplicator {
       noteTaken(last);
       entry.payload().release();
       settle(new InFlight(entry.messageId(), last, publishTime, 0, messages, false, route));
+      return true;
+    }
+    // The id of its last message: where the target holds part of the entry (sent message by
+    // message before), the rest still goes (as a duplicate of that part, never a loss).
+    long sequenceId = number(last, entry.isBatch() ? messages : 0);
+    if (sequenceId <= targetLastSequenceIds[route]) {
+      noteTaken(last);
+      metrics.replaySkipped();
+      entry.payload().release();
+      settle(
+          sequenced(
+              new InFlight(entry.messageId(), last, publishTime, 0, messages, false, route),
+              sequenceId));
       return true;
     }
     Schema<byte[]> schema = Schema.BYTES; // the producer's own: no schema to register
@@ -812,6 +848,7 @@ public final class PartitionReplicator {
     }
     noteTaken(last);
     EntrySend send = new EntrySend(entry, last, publishTime, route);
+    sequenced(send, sequenceId);
     send.holdsBudget = true;
     inFlight.addLast(send);
     inFlightMessages += messages;
@@ -826,6 +863,52 @@ public final class PartitionReplicator {
     stages.sending(entry.arrivalNanos(), send.sentNanos);
     ((ProducerImpl<byte[]>) producers.get(route)).sendAsync(send.out, send);
     return true;
+  }
+
+  /**
+   * Takes the messages of an entry one by one ({@link #take}), as if forwarding messages: each is
+   * checked for loops on its own and re-produced with its own provenance. False, with nothing of
+   * the rest taken, when one cannot leave yet; the entry is then held, and taken again from its
+   * start (what was taken of it is skipped as a replay).
+   */
+  private boolean takeMessagesOf(SourceEntry entry) {
+    List<Message<byte[]>> messages;
+    try {
+      messages = EntryMessages.unpack(entry, settings.sourceTopic());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (Message<byte[]> message : messages) {
+      if (!take(message)) {
+        return false;
+      }
+    }
+    entry.payload().release();
+    return true;
+  }
+
+  /** The sequence id of a message; saves the anchors it needed before anything is sent. */
+  private long number(Position position, int batchSize) {
+    long id = numbering.idOf(position, batchSize);
+    if (numbering.hasUnsaved()) {
+      List<SequenceAnchor> anchors = numbering.anchors();
+      resources.checkpoints().putAnchors(key, anchors);
+      savedAnchorCount = anchors.size();
+      numbering.saved();
+    }
+    String degradation = numbering.takeDegradation();
+    if (degradation != null) {
+      String description = settings.sourceTopic() + ": " + degradation;
+      metrics.event("sequence-degraded", description);
+      context.getLog().warn(description);
+    }
+    return id;
+  }
+
+  private static InFlight sequenced(InFlight entry, long sequenceId) {
+    entry.sequenceId = sequenceId;
+    entry.sequenced = true;
+    return entry;
   }
 
   /**
@@ -1106,6 +1189,9 @@ public final class PartitionReplicator {
           mapOnTarget(head);
         }
       }
+      if (head.sequenced) {
+        lastSentSequenceId = Math.max(lastSentSequenceId, head.sequenceId);
+      }
       // A filtered message moves the checkpoint too: the cursor may pass it.
       lastAcked = head;
     }
@@ -1181,7 +1267,7 @@ public final class PartitionReplicator {
     Checkpoint checkpoint =
         new Checkpoint(
             source,
-            SequenceIds.of(source),
+            lastSentSequenceId,
             lastTarget != null ? lastTarget : NOTHING_ON_TARGET,
             acked.publishTime,
             forwardedCount,
@@ -1192,9 +1278,44 @@ public final class PartitionReplicator {
       metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
     lastFlushed = checkpoint;
+    pruneAnchors(source);
     if (consumer != null) {
-      consumer.acknowledgeCumulativeAsync(acked.sourceId);
+      MessageId ackId = cursorIdOf(acked.sourceId);
+      if (ackId != null) {
+        consumer.acknowledgeCumulativeAsync(ackId);
+      }
     }
+  }
+
+  /** Forgets the anchors that number only what is behind the checkpoint (once per ledger). */
+  private void pruneAnchors(Position checkpoint) {
+    if (numbering == null || BenchDiagnostics.stateWritesDisabled()) {
+      return;
+    }
+    List<SequenceAnchor> kept = numbering.anchorsFrom(checkpoint);
+    if (kept.size() < savedAnchorCount) {
+      resources.checkpoints().putAnchors(key, kept);
+      numbering.retainFrom(checkpoint);
+      savedAnchorCount = kept.size();
+    }
+  }
+
+  /**
+   * The id to move the source cursor to for a checkpoint at {@code sourceId}. The entry consumer
+   * acknowledges whole entries: a checkpoint inside an entry (its messages taken one by one) may
+   * only let the cursor pass the entry before it. Null: nothing to acknowledge yet.
+   */
+  private MessageId cursorIdOf(MessageId sourceId) {
+    if (entryConsumer != null
+        && sourceId instanceof MessageIdAdv adv
+        && adv.getBatchIndex() >= 0
+        && adv.getBatchIndex() < adv.getBatchSize() - 1) {
+      return adv.getEntryId() > 0
+          ? new org.apache.pulsar.client.impl.MessageIdImpl(
+              adv.getLedgerId(), adv.getEntryId() - 1, adv.getPartitionIndex())
+          : null;
+    }
+    return sourceId;
   }
 
   // ---- draining ----------------------------------------------------------------------------

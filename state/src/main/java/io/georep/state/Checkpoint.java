@@ -6,7 +6,8 @@ import java.util.Objects;
  * What georep has durably forwarded for one source partition.
  *
  * @param source the last source position acknowledged by the target
- * @param sequenceId the producer sequence id sent with that message
+ * @param sequenceId the highest producer sequence id sent up to that message (a filtered message
+ *     has none of its own)
  * @param target the position the target broker gave that message
  * @param sourcePublishTime the publish time of that message on the source, in epoch millis
  * @param forwardedCount how many messages of this partition georep has forwarded so far
