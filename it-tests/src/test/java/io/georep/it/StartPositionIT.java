@@ -52,7 +52,8 @@ class StartPositionIT {
         PulsarClient target = west.newClient();
         KeyedWorkload old = workload(source, "old", modes);
         KeyedWorkload recent = workload(source, "recent", modes);
-        KeyedWorkload live = workload(source, "live", modes)) {
+        KeyedWorkload live = workload(source, "live", modes);
+        KeyedWorkload later = workload(source, "later", modes)) {
       old.send(300);
       Instant cut = Instant.now();
       // Publish times are in milliseconds: the next message is strictly after the cut.
@@ -92,6 +93,30 @@ class StartPositionIT {
         assertThat(countOn(target, recent, "timestamp")).isEqualTo(100);
         assertThat(countOn(target, old, "latest")).isZero();
         assertThat(countOn(target, recent, "latest")).isZero();
+        assertThat(runner.stop()).as("every link drained").isTrue();
+      }
+
+      // The state directory is lost (or the daemon moved host): the cursors exist on the source,
+      // so no link goes back to its timestamp; each resumes where its cursor stands.
+      deleteRecursively(dir.resolve("state"));
+      later.send(300);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await("later messages reach every link's target")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> ReplicationVerifier.verify(target, later, Map.of()).missing() == 0);
+        assertThat(countOn(target, recent, "timestamp")).isEqualTo(100);
+        assertThat(countOn(target, live, "timestamp")).isEqualTo(100);
+        assertThat(countOn(target, later, "timestamp")).isEqualTo(100);
+        assertThat(countOn(target, old, "timestamp")).isZero();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws java.io.IOException {
+    try (var paths = java.nio.file.Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
       }
     }
   }

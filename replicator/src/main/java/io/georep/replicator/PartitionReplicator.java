@@ -48,6 +48,7 @@ import org.apache.pulsar.client.impl.SendCallback;
 import org.apache.pulsar.common.api.proto.KeyValue;
 import org.apache.pulsar.common.api.proto.MessageMetadata;
 import org.apache.pulsar.common.naming.TopicName;
+import org.apache.pulsar.common.policies.data.PersistentTopicInternalStats;
 import org.apache.pulsar.common.schema.SchemaInfo;
 import org.apache.pulsar.shade.io.netty.buffer.ByteBuf;
 
@@ -90,6 +91,7 @@ public final class PartitionReplicator {
       int maxInFlightMessages,
       long maxInFlightBytes,
       Duration checkpointInterval,
+      Duration checkpointSyncInterval,
       boolean targetDeduplicates,
       boolean forwardEntries) {
 
@@ -144,7 +146,8 @@ public final class PartitionReplicator {
   private record SchemaFetched(Object epoch, byte[] version, SchemaInfo info, Throwable failure)
       implements Command {}
 
-  private record GapChecked(Object epoch, SourceGap gap, Throwable failure) implements Command {}
+  private record GapChecked(Object epoch, PersistentTopicInternalStats stats, Throwable failure)
+      implements Command {}
 
   /** The first ledger the source still holds: position-map runs before it can go. */
   private record RetentionRead(Object epoch, Long firstLedger, Throwable failure)
@@ -352,6 +355,7 @@ public final class PartitionReplicator {
   // The highest sequence id sent (or found on the target) up to the last settled message.
   private long lastSentSequenceId = -1;
   private int savedAnchorCount;
+  private final CursorAcks cursorAcks;
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -367,6 +371,7 @@ public final class PartitionReplicator {
     this.schemas = new SchemaBridge(resources.source(), settings.sourceTopic());
     this.routing = settings.routing();
     this.self = context.getSelf();
+    this.cursorAcks = new CursorAcks(settings.checkpointSyncInterval(), System::nanoTime);
   }
 
   // ---- starting ----------------------------------------------------------------------------
@@ -420,37 +425,55 @@ public final class PartitionReplicator {
     boolean fromEarliest = !(settings.startAt() instanceof StartPosition.Latest);
     SubscriptionInitialPosition initialPosition =
         fromEarliest ? SubscriptionInitialPosition.Earliest : SubscriptionInitialPosition.Latest;
-    CompletableFuture<Consumer<byte[]>> subscribe =
-        settings.forwardEntries()
-            ? GeorepEntryConsumer.subscribe(
-                    resources.source(),
-                    settings.sourceTopic(),
-                    settings.subscription(),
-                    SubscriptionType.Failover,
-                    initialPosition,
-                    100,
-                    resources.entryQueue())
-                .thenApply(c -> c) // as a Consumer<byte[]>
-            : resources
-                .source()
-                .newConsumer(Schema.BYTES)
-                .topic(settings.sourceTopic())
-                .subscriptionName(settings.subscription())
-                .subscriptionType(SubscriptionType.Failover)
-                .subscriptionInitialPosition(initialPosition)
-                // One permit until the first message shows how the source batches;
-                // ReceiveQueueSizer
-                // then holds the queue near a thousand messages.
-                .receiverQueueSize(1)
-                .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
-                .subscribeAsync();
     if (settings.startAt() instanceof StartPosition.AtTimestamp at && lastFlushed == null) {
-      // Only a link without a checkpoint starts at the timestamp; later starts resume.
-      subscribe =
-          subscribe.thenCompose(c -> c.seekAsync(at.at().toEpochMilli()).thenApply(ignored -> c));
+      // Only a new subscription starts at the timestamp: one that exists on the source already
+      // (the local state was lost, or the daemon moved host) resumes where its cursor stands.
+      CompletableFuture<Consumer<byte[]>> subscribe =
+          resources
+              .sourceAdmin()
+              .topics()
+              .getSubscriptionsAsync(settings.sourceTopic())
+              .thenCompose(
+                  existing -> {
+                    boolean fresh = !existing.contains(settings.subscription());
+                    return subscribe(initialPosition)
+                        .thenCompose(
+                            c ->
+                                fresh
+                                    ? c.seekAsync(at.at().toEpochMilli()).thenApply(ignored -> c)
+                                    : CompletableFuture.completedFuture(c));
+                  });
+      context.pipeToSelf(subscribe, (c, err) -> new Subscribed(epoch, c, err));
+      return Behaviors.same();
     }
+    CompletableFuture<Consumer<byte[]>> subscribe = subscribe(initialPosition);
     context.pipeToSelf(subscribe, (c, err) -> new Subscribed(epoch, c, err));
     return Behaviors.same();
+  }
+
+  private CompletableFuture<Consumer<byte[]>> subscribe(SubscriptionInitialPosition position) {
+    return settings.forwardEntries()
+        ? GeorepEntryConsumer.subscribe(
+                resources.source(),
+                settings.sourceTopic(),
+                settings.subscription(),
+                SubscriptionType.Failover,
+                position,
+                100,
+                resources.entryQueue())
+            .thenApply(c -> c) // as a Consumer<byte[]>
+        : resources
+            .source()
+            .newConsumer(Schema.BYTES)
+            .topic(settings.sourceTopic())
+            .subscriptionName(settings.subscription())
+            .subscriptionType(SubscriptionType.Failover)
+            .subscriptionInitialPosition(position)
+            // One permit until the first message shows how the source batches; ReceiveQueueSizer
+            // then holds the queue near a thousand messages.
+            .receiverQueueSize(1)
+            .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
+            .subscribeAsync();
   }
 
   private Behavior<Command> onSubscribed(Subscribed msg) {
@@ -693,6 +716,7 @@ public final class PartitionReplicator {
     Position position = Positions.of(sourceId);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
       metrics.replaySkipped();
+      settleReplay(sourceId, position);
       return true;
     }
     int route = routing.route(message, position);
@@ -800,6 +824,7 @@ public final class PartitionReplicator {
         new Position(entry.ledgerId(), entry.entryId(), entry.isBatch() ? messages - 1 : -1);
     if (highestTaken != null && last.compareTo(highestTaken) <= 0) {
       metrics.replaySkipped();
+      settleReplay(entry.messageId(), last);
       entry.payload().release();
       return true;
     }
@@ -885,6 +910,22 @@ public final class PartitionReplicator {
     }
     entry.payload().release();
     return true;
+  }
+
+  /**
+   * A redelivery of what a written checkpoint already covers (the cursor's acknowledgement was lost
+   * in a crash, or the cursor was moved back) moves the cursor past it again: otherwise an idle
+   * partition would keep that backlog on the source until new traffic came.
+   */
+  private void settleReplay(MessageId sourceId, Position position) {
+    if (lastFlushed != null
+        && cursorAcks.pending() == null
+        && position.compareTo(lastFlushed.source()) <= 0) {
+      MessageId ackId = cursorIdOf(sourceId);
+      if (ackId != null) {
+        cursorAcks.written(ackId);
+      }
+    }
   }
 
   /** The sequence id of a message; saves the anchors it needed before anything is sent. */
@@ -1091,14 +1132,9 @@ public final class PartitionReplicator {
       return;
     }
     checkingGap = true;
-    Position checkpoint = lastFlushed.source();
     context.pipeToSelf(
-        resources
-            .sourceAdmin()
-            .topics()
-            .getInternalStatsAsync(settings.sourceTopic())
-            .thenApply(stats -> SourceGap.of(stats, settings.subscription(), checkpoint)),
-        (gap, err) -> new GapChecked(epoch, gap, err));
+        resources.sourceAdmin().topics().getInternalStatsAsync(settings.sourceTopic()),
+        (stats, err) -> new GapChecked(epoch, stats, err));
   }
 
   private Behavior<Command> onGapChecked(GapChecked msg) {
@@ -1113,7 +1149,9 @@ public final class PartitionReplicator {
           .debug("{}: gap check failed: {}", settings.sourceTopic(), describe(msg.failure()));
       return Behaviors.same();
     }
-    SourceGap gap = msg.gap();
+    // Against the checkpoint as it is now, not as it was when the stats were asked for: flushes
+    // went on meanwhile, and the cursor they moved is no gap.
+    SourceGap gap = SourceGap.of(msg.stats(), settings.subscription(), lastFlushed.source());
     if (gap == null || gap.upTo().equals(gapReportedUpTo)) {
       return Behaviors.same();
     }
@@ -1252,7 +1290,12 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> onFlushTick() {
-    flush();
+    try {
+      flush();
+      acknowledgeDurable(false);
+    } catch (StateStoreException e) {
+      return fail("state", e);
+    }
     return Behaviors.same();
   }
 
@@ -1279,12 +1322,23 @@ public final class PartitionReplicator {
     }
     lastFlushed = checkpoint;
     pruneAnchors(source);
-    if (consumer != null) {
-      MessageId ackId = cursorIdOf(acked.sourceId);
-      if (ackId != null) {
-        consumer.acknowledgeCumulativeAsync(ackId);
-      }
+    MessageId ackId = cursorIdOf(acked.sourceId);
+    if (ackId != null) {
+      cursorAcks.written(ackId);
     }
+  }
+
+  /**
+   * Moves the source cursor to the last checkpoint written, once the store made it durable against
+   * a machine crash ({@link CursorAcks}): every sync interval, or now with {@code force}
+   * (stopping).
+   */
+  private void acknowledgeDurable(boolean force) {
+    if (consumer == null || cursorAcks.pending() == null || !(force || cursorAcks.syncDue())) {
+      return;
+    }
+    resources.checkpoints().sync();
+    consumer.acknowledgeCumulativeAsync(cursorAcks.synced());
   }
 
   /** Forgets the anchors that number only what is behind the checkpoint (once per ledger). */
@@ -1360,7 +1414,16 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> closeAndStop() {
-    flush();
+    try {
+      flush();
+      acknowledgeDurable(true);
+    } catch (StateStoreException e) {
+      // Stopping anyway: what the target acknowledged since the last durable checkpoint goes
+      // again next time (the cursor stays behind it).
+      context
+          .getLog()
+          .warn("{}: last checkpoint not written: {}", settings.sourceTopic(), e.getMessage());
+    }
     abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, null));
@@ -1394,7 +1457,18 @@ public final class PartitionReplicator {
             settings.targetTopic(),
             errorKind,
             describe(root));
-    flush();
+    try {
+      flush();
+      acknowledgeDurable(true);
+    } catch (StateStoreException e) {
+      // Failing already; the cursor stays behind the last durable checkpoint.
+      context
+          .getLog()
+          .debug(
+              "{}: checkpoint not written while failing: {}",
+              settings.sourceTopic(),
+              e.getMessage());
+    }
     abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, root));

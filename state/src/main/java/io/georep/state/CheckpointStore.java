@@ -59,6 +59,12 @@ public interface CheckpointStore {
   /** Removes the checkpoint and the sequence anchors of this partition; nothing if none. */
   void delete(SourcePartition partition);
 
+  /**
+   * Makes every write that returned before this call survive a crash of the machine (an fsync of
+   * the write-ahead log). Calls of many partitions share one fsync where they overlap.
+   */
+  void sync();
+
   /** The sequence anchors of this partition, in source order; empty if none were stored. */
   List<SequenceAnchor> anchors(SourcePartition partition);
 

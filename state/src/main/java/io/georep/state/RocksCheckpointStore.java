@@ -111,6 +111,11 @@ final class RocksCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void sync() {
+    db.sync("sync the checkpoints");
+  }
+
+  @Override
   public List<SequenceAnchor> anchors(SourcePartition partition) {
     return db.get(
             "read the sequence anchors of " + partition,

@@ -168,6 +168,12 @@ final class RocksDatabase implements AutoCloseable {
       new WriteOptions().setSync(true).setDisableWAL(false);
 
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  // Writes returned so far, and how many of them the last fsync of the log covered.
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final Object syncLock = new Object();
+  private volatile long syncedWrites;
   private boolean closed;
   private boolean readOnly;
 
@@ -319,9 +325,34 @@ final class RocksDatabase implements AutoCloseable {
           try (WriteBatch batch = new WriteBatch()) {
             fill.fill(new Batch(batch));
             db.write(synced ? syncedWriteOptions : writeOptions, batch);
+            writes.incrementAndGet();
           }
           return null;
         });
+  }
+
+  /**
+   * Fsyncs the write-ahead log, so that every write that returned before this call survives a crash
+   * of the machine. A call that finds a sync begun after its own writes returns at once.
+   */
+  void sync(String what) {
+    long upTo = writes.get();
+    if (syncedWrites >= upTo) {
+      return;
+    }
+    synchronized (syncLock) {
+      if (syncedWrites >= upTo) {
+        return;
+      }
+      long covering = writes.get();
+      guarded(
+          what,
+          () -> {
+            db.syncWal();
+            return null;
+          });
+      syncedWrites = covering;
+    }
   }
 
   void delete(String what, Family family, byte[] key) {

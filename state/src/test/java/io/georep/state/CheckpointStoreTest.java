@@ -68,6 +68,19 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void syncKeepsWhatWasWrittenAndCanBeCalledOften() {
+    SourcePartition p0 = partition("east-to-west", 0);
+    store.checkpoints().sync(); // nothing written yet: nothing to do
+    store.checkpoints().putAll(Map.of(p0, checkpoint(12)));
+    store.checkpoints().sync();
+    store.checkpoints().sync();
+    store.close();
+    store = StateStore.open(dir);
+
+    assertThat(store.checkpoints().get(p0)).contains(checkpoint(12));
+  }
+
+  @Test
   void anchorsOutOfOrderAreRefused() {
     SourcePartition p0 = partition("east-to-west", 0);
     assertThatThrownBy(
