@@ -162,9 +162,13 @@ public final class TopicLister {
   Candidates candidates(List<String> partitioned, List<String> all) {
     Map<String, Boolean> topics = new HashMap<>();
     Map<String, SkippedTopic> skipped = new TreeMap<>();
-    Set<String> parents = new HashSet<>(partitioned);
+    // Partitions of a parent taken or skipped are not looked at again; those of a parent out of
+    // scope are (a scope may name one partition).
+    Set<String> parents = new HashSet<>();
     for (String topic : partitioned) {
-      classify(topic, true, topics, skipped);
+      if (classify(topic, true, topics, skipped)) {
+        parents.add(topic);
+      }
     }
     for (String topic : all) {
       var m = PARTITION.matcher(topic);
@@ -176,19 +180,24 @@ public final class TopicLister {
     return new Candidates(topics, List.copyOf(skipped.values()));
   }
 
-  private void classify(
+  /** Puts the topic in {@code topics} or {@code skipped}, if either; whether it did. */
+  private boolean classify(
       String topic,
       boolean partitioned,
       Map<String, Boolean> topics,
       Map<String, SkippedTopic> skipped) {
     if (!topic.startsWith(PERSISTENT) || localName(topic).startsWith("__")) {
-      return;
+      return false;
     }
     if (isV1Name(topic)) {
       skipped.put(topic, new SkippedTopic(topic, V1_NAME_REASON));
-    } else if (isInScope(topic)) {
-      topics.put(topic, partitioned);
+      return true;
     }
+    if (isInScope(topic)) {
+      topics.put(topic, partitioned);
+      return true;
+    }
+    return false;
   }
 
   /** Whether a persistent topic's name has four parts, v1's tenant/cluster/namespace/topic. */

@@ -56,6 +56,30 @@ class TopicListerTest {
   }
 
   @Test
+  void aScopeNamingOnePartitionTakesItAlone() {
+    TopicLister lister =
+        new TopicLister(
+            null,
+            new ScopeConfig(
+                false,
+                List.of(),
+                List.of("persistent://sales/eu/orders-partition-1"),
+                List.of(),
+                List.of()));
+
+    TopicLister.Candidates candidates =
+        lister.candidates(
+            List.of("persistent://sales/eu/orders"),
+            List.of(
+                "persistent://sales/eu/orders-partition-0",
+                "persistent://sales/eu/orders-partition-1"));
+
+    assertThat(candidates.topics())
+        .isEqualTo(Map.of("persistent://sales/eu/orders-partition-1", false));
+    assertThat(candidates.skipped()).isEmpty();
+  }
+
+  @Test
   void v1NameHasFourParts() {
     assertThat(TopicLister.isV1Name("persistent://legacy/us-east/ns/orders")).isTrue();
     assertThat(TopicLister.isV1Name("persistent://legacy/us-east/ns/orders-partition-3")).isTrue();
