@@ -541,6 +541,7 @@ class MetadataSyncIT {
 
   @Test
   void continuousSyncCreatesWhatAppearsOnTheSourceAndKeepsConflicts() throws Exception {
+    // The link switches deduplication on at its target: georep's own setting, never drift.
     String first = "persistent://live/a/first";
     String second = "persistent://live/a/second";
     RetentionPolicies retention = new RetentionPolicies(120, 20);
@@ -560,7 +561,8 @@ class MetadataSyncIT {
                 "live",
                 "{ namespaces: [live/a, live/b] }",
                 "metadataSync: continuous",
-                "metadataSyncInterval: 1s"));
+                "metadataSyncInterval: 1s",
+                "deduplication: enable"));
 
     try (PulsarAdmin east = clusters.get("east").newAdmin();
         PulsarAdmin west = clusters.get("west").newAdmin();
@@ -600,6 +602,8 @@ class MetadataSyncIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> "IN_SYNC".equals(linkStatus(runner, "live").metadataSync().state()));
       assertThat(meter(runner, "georep.metadata.conflicts", "live")).isZero();
+      // georep's own deduplication on the target (the source has none) is no conflict.
+      assertThat(west.namespaces().getDeduplicationStatus("live/a")).isTrue();
 
       // The target changes a policy and gains a topic of its own: kept, and shown as drift.
       RetentionPolicies westOwn = new RetentionPolicies(7, 7);
@@ -622,6 +626,7 @@ class MetadataSyncIT {
               () -> linkStatus(runner, "live").metadataSync().lastRunAt(),
               at -> at.isAfter(drift.lastRunAt()));
       assertThat(west.namespaces().getRetention("live/a")).isEqualTo(westOwn);
+      assertThat(west.namespaces().getDeduplicationStatus("live/a")).isTrue();
       assertThat(west.topics().getList("live/a")).contains("persistent://live/a/west-only");
       assertThat(meter(runner, "georep.metadata.conflicts", "live")).isEqualTo(1);
       assertThat(failures(runner, "live")).isZero();

@@ -1,5 +1,6 @@
 package io.georep.migrator;
 
+import io.georep.config.LinkOptions;
 import io.georep.config.MappingConfig;
 import io.georep.config.ScopeConfig;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import java.util.TreeSet;
  * only the target has is reported, and deleted only with {@link PlanOptions#mirrorDeletes} (topics,
  * subscriptions and grants; never tenants or namespaces). A tenant created on the target is allowed
  * on the target's cluster only. georep's own subscriptions ({@value #GEOREP_PREFIX}…) are never
- * compared.
+ * compared. The namespace policies the link itself sets on its target namespaces ({@link
+ * #ownNamespacePolicies}: deduplication, with {@code deduplication: enable}) are expected there
+ * whatever the source holds: never drift, never overwritten with the source's value.
  *
  * <p>When several source namespaces or topics map to one target name, the first (in name order)
  * decides; each other one that differs from it is a {@link ObjectKind#MAPPING} conflict that
@@ -35,16 +38,35 @@ public final class MetadataPlanner {
   private final MappingConfig mapping;
   private final String targetCluster;
   private final PlanOptions options;
+  private final Map<String, PolicyValue> ownNamespacePolicies;
 
   /**
    * @param targetCluster the target broker's own cluster name, which created tenants are allowed on
+   * @param ownNamespacePolicies what the link itself sets on each of its target namespaces (see
+   *     {@link #ownNamespacePolicies(LinkOptions)}), by policy name
    */
   public MetadataPlanner(
-      ScopeConfig scope, MappingConfig mapping, String targetCluster, PlanOptions options) {
+      ScopeConfig scope,
+      MappingConfig mapping,
+      String targetCluster,
+      PlanOptions options,
+      Map<String, PolicyValue> ownNamespacePolicies) {
     this.scope = Objects.requireNonNull(scope, "scope");
     this.mapping = Objects.requireNonNull(mapping, "mapping");
     this.targetCluster = Objects.requireNonNull(targetCluster, "targetCluster");
     this.options = Objects.requireNonNull(options, "options");
+    this.ownNamespacePolicies = Map.copyOf(ownNamespacePolicies);
+  }
+
+  /**
+   * The namespace policies a link with these options sets on its target namespaces itself: with
+   * {@code deduplication: enable}, deduplication on (the replicator's {@code LinkSupervisor}
+   * switches it on before the first producer connects).
+   */
+  public static Map<String, PolicyValue> ownNamespacePolicies(LinkOptions options) {
+    return options.enableTargetDeduplication()
+        ? Map.of(NamespacePolicy.DEDUPLICATION.policyName(), PolicyJson.of(Boolean.TRUE))
+        : Map.of();
   }
 
   public MetadataPlan plan(
@@ -180,11 +202,14 @@ public final class MetadataPlanner {
               new SyncOperation.CreateNamespace(name)));
     }
     Map<String, PolicyValue> targetPolicies = existing == null ? Map.of() : existing.policies();
+    // georep's own settings win over the source's: the link needs them on its target.
+    Map<String, PolicyValue> wanted = new LinkedHashMap<>(source.policies());
+    wanted.putAll(ownNamespacePolicies);
     planSettings(
         ObjectKind.NAMESPACE_POLICY,
         name,
         existing == null,
-        source.policies(),
+        wanted,
         targetPolicies,
         (policy, value) -> new SyncOperation.SetNamespacePolicy(name, policy, value),
         policy -> new SyncOperation.RemoveNamespacePolicy(name, policy),

@@ -105,7 +105,12 @@ public final class MetadataSync implements PlanAndApply, AutoCloseable {
           MetadataSnapshot targetSnapshot =
               targetReader.read(targetNamespaces, targetTenants, topic -> true);
           String targetCluster = targetReader.ownClusterName(target.name());
-          return new MetadataPlanner(link.scope(), link.mapping(), targetCluster, options)
+          return new MetadataPlanner(
+                  link.scope(),
+                  link.mapping(),
+                  targetCluster,
+                  options,
+                  MetadataPlanner.ownNamespacePolicies(link.options()))
               .plan(link.name(), source.name(), target.name(), sourceSnapshot, targetSnapshot);
         });
   }

@@ -2,7 +2,9 @@ package io.georep.migrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.config.LinkOptions;
 import io.georep.config.MappingConfig;
+import io.georep.config.MetadataSyncMode;
 import io.georep.config.ScopeConfig;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ class MetadataPlannerTest {
       PolicyValue.ofJson("{\"retentionSizeInMB\":100,\"retentionTimeInMinutes\":60}");
   private static final PolicyValue RETENTION_2H =
       PolicyValue.ofJson("{\"retentionSizeInMB\":100,\"retentionTimeInMinutes\":120}");
+  private static final PolicyValue ON = PolicyJson.of(Boolean.TRUE);
+  private static final PolicyValue OFF = PolicyJson.of(Boolean.FALSE);
   private static final SchemaVersion V1 = new SchemaVersion("AVRO", "{\"v\":1}", Map.of());
   private static final SchemaVersion V2 = new SchemaVersion("AVRO", "{\"v\":2}", Map.of());
 
@@ -61,6 +65,45 @@ class MetadataPlannerTest {
 
     assertThat(plan(SALES, MappingConfig.identity(), PlanOptions.safe(), source(), target).items())
         .isEmpty();
+  }
+
+  @Test
+  void deduplicationTheLinkSwitchedOnIsExpectedOnTheTargetNeverDriftNorOverwritten() {
+    MetadataSnapshot target = withNamespacePolicy(copyOfSource(), "deduplication", ON);
+    PlanOptions overwriteAll = PlanOptions.of(List.of("all"), true);
+
+    assertThat(plan(deduplicating(), PlanOptions.safe(), source(), target).items()).isEmpty();
+    assertThat(plan(deduplicating(), overwriteAll, source(), target).items()).isEmpty();
+    MetadataSnapshot sourceSaysOff = withNamespacePolicy(source(), "deduplication", OFF);
+    assertThat(plan(deduplicating(), overwriteAll, sourceSaysOff, target).items())
+        .as("the source's own setting does not switch off what the link needs")
+        .isEmpty();
+  }
+
+  @Test
+  void deduplicationTheLinkNeedsIsSetWhereTheTargetLacksOrRefusesIt() {
+    PlanItem missing = single(plan(deduplicating(), PlanOptions.safe(), source(), copyOfSource()));
+    assertThat(missing.action()).isEqualTo(SyncAction.UPDATE);
+    assertThat(missing.what()).isEqualTo("policy deduplication");
+    assertThat(missing.operation())
+        .isEqualTo(new SyncOperation.SetNamespacePolicy("sales/orders", "deduplication", ON));
+    assertThat(missing.willApply()).isTrue();
+
+    MetadataSnapshot switchedOff = withNamespacePolicy(copyOfSource(), "deduplication", OFF);
+    PlanItem off = single(plan(deduplicating(), PlanOptions.safe(), source(), switchedOff));
+    assertThat(off.action()).isEqualTo(SyncAction.CONFLICT);
+    assertThat(off.source()).isEqualTo("true");
+    assertThat(off.target()).isEqualTo("false");
+  }
+
+  @Test
+  void withoutTheLinkOptionTargetDeduplicationIsTheTargetsOwnSetting() {
+    MetadataSnapshot target = withNamespacePolicy(copyOfSource(), "deduplication", ON);
+
+    PlanItem conflict = single(plan(LinkOptions.defaults(), PlanOptions.safe(), source(), target));
+    assertThat(conflict.action()).isEqualTo(SyncAction.CONFLICT);
+    assertThat(conflict.operation())
+        .isEqualTo(new SyncOperation.RemoveNamespacePolicy("sales/orders", "deduplication"));
   }
 
   @Test
@@ -406,8 +449,40 @@ class MetadataPlannerTest {
       PlanOptions options,
       MetadataSnapshot source,
       MetadataSnapshot target) {
-    return new MetadataPlanner(scope, mapping, "west-pulsar", options)
+    return new MetadataPlanner(scope, mapping, "west-pulsar", options, Map.of())
         .plan("east-to-west", "east", "west", source, target);
+  }
+
+  /** Plans {@link #SALES} unmapped for a link with these options. */
+  private static MetadataPlan plan(
+      LinkOptions link, PlanOptions options, MetadataSnapshot source, MetadataSnapshot target) {
+    return new MetadataPlanner(
+            SALES,
+            MappingConfig.identity(),
+            "west-pulsar",
+            options,
+            MetadataPlanner.ownNamespacePolicies(link))
+        .plan("east-to-west", "east", "west", source, target);
+  }
+
+  /** A link with {@code deduplication: enable}, otherwise the defaults. */
+  private static LinkOptions deduplicating() {
+    LinkOptions d = LinkOptions.defaults();
+    return new LinkOptions(
+        d.discoveryInterval(),
+        d.inFlightMessages(),
+        d.inFlightBytes(),
+        d.partitionInFlightMessages(),
+        d.partitionInFlightBytes(),
+        d.messagesPerSecond(),
+        d.bytesPerSecond(),
+        true,
+        d.createTargetTopics(),
+        MetadataSyncMode.CONTINUOUS,
+        d.subscriptionSyncInterval(),
+        d.subscriptionSync(),
+        d.metadataSyncInterval(),
+        d.forwarding());
   }
 
   private static PlanItem single(MetadataPlan plan) {

@@ -4,6 +4,7 @@ import io.georep.config.Forwarding;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
 import io.georep.state.PositionMap;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,8 +46,10 @@ public final class LinkSupervisor {
   /** The protocol. */
   public sealed interface Command {}
 
-  /** The topics in scope now. */
-  public record TopicsDiscovered(List<TopicLister.SourceTopic> topics) implements Command {}
+  /** The topics in scope now, and those listed that georep cannot replicate. */
+  public record TopicsDiscovered(
+      List<TopicLister.SourceTopic> topics, List<TopicLister.SkippedTopic> skipped)
+      implements Command {}
 
   /** Listing the source topics failed; the link keeps what runs and shows the reason. */
   public record DiscoveryFailed(String reason) implements Command {}
@@ -83,6 +86,7 @@ public final class LinkSupervisor {
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final LinkFlowControl flow;
   private final Set<String> preparing = new HashSet<>();
+  private final Set<String> skippedReported = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -132,6 +136,7 @@ public final class LinkSupervisor {
 
   private Behavior<Command> onTopicsDiscovered(TopicsDiscovered msg) {
     board.discovered();
+    msg.skipped().forEach(this::reportSkipped);
     Set<String> inScope = new HashSet<>();
     for (TopicLister.SourceTopic topic : msg.topics()) {
       List<String> partitions = topic.partitionNames();
@@ -151,6 +156,21 @@ public final class LinkSupervisor {
       }
     }
     return Behaviors.same();
+  }
+
+  /** A warning and an event per skipped topic, once per daemon run, not every discovery round. */
+  private void reportSkipped(TopicLister.SkippedTopic topic) {
+    if (!skippedReported.add(topic.name())) {
+      return;
+    }
+    context
+        .getLog()
+        .warn("link {}: not replicating {}: {}", link.name(), topic.name(), topic.reason());
+    Counter.builder("georep.events")
+        .description("Noteworthy events by kind")
+        .tags("link", link.name(), "topic", topic.name(), "kind", TopicLister.SKIPPED_EVENT)
+        .register(runtime.registry())
+        .increment();
   }
 
   private Behavior<Command> onDiscoveryFailed(DiscoveryFailed msg) {

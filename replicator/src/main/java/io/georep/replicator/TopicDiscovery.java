@@ -10,8 +10,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Lists the link's source topics every interval and tells its {@link LinkSupervisor}; after each
- * listing it reads georep's cursor backlog of the running partitions. One round at a time: a slow
- * admin API delays the next round instead of piling requests up.
+ * listing it reads georep's cursor backlog of the running partitions. Topics the lister skips (v1
+ * names) go to the supervisor too, which warns about each once. One round at a time: a slow admin
+ * API delays the next round instead of piling requests up.
  */
 public final class TopicDiscovery {
 
@@ -22,8 +23,7 @@ public final class TopicDiscovery {
     INSTANCE
   }
 
-  private record Listed(List<TopicLister.SourceTopic> topics, Throwable failure)
-      implements Command {}
+  private record Listed(TopicLister.Listing listing, Throwable failure) implements Command {}
 
   private record BacklogsRead(Map<String, Long> backlogs) implements Command {}
 
@@ -67,7 +67,7 @@ public final class TopicDiscovery {
         .onMessageEquals(
             Tick.INSTANCE,
             () -> {
-              context.pipeToSelf(lister.list(), Listed::new);
+              context.pipeToSelf(lister.listing(), Listed::new);
               return Behaviors.same();
             })
         .onMessage(
@@ -78,9 +78,11 @@ public final class TopicDiscovery {
                 timers.startSingleTimer(Tick.INSTANCE, interval);
                 return Behaviors.same();
               }
-              supervisor.tell(new LinkSupervisor.TopicsDiscovered(msg.topics()));
+              TopicLister.Listing listing = msg.listing();
+              supervisor.tell(
+                  new LinkSupervisor.TopicsDiscovered(listing.topics(), listing.skipped()));
               List<String> partitions =
-                  msg.topics().stream().flatMap(t -> t.partitionNames().stream()).toList();
+                  listing.topics().stream().flatMap(t -> t.partitionNames().stream()).toList();
               context.pipeToSelf(
                   lister.backlogs(partitions, subscription),
                   (backlogs, err) -> new BacklogsRead(backlogs == null ? Map.of() : backlogs));

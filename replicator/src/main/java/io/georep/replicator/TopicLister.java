@@ -3,11 +3,13 @@ package io.georep.replicator;
 import io.georep.config.ScopeConfig;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,7 +19,8 @@ import org.apache.pulsar.common.policies.data.SubscriptionStats;
 /**
  * Lists the persistent source topics a link's scope selects, with their partition counts, through
  * the admin API (asynchronously; nothing here blocks). System namespaces and system topics are
- * never in scope.
+ * never in scope. A topic with a v1 name ({@code persistent://tenant/cluster/namespace/topic}) is
+ * not replicated: it is listed apart, as skipped, and the others of the link go on.
  */
 public final class TopicLister {
 
@@ -35,7 +38,21 @@ public final class TopicLister {
     }
   }
 
+  /** The topics in scope, sorted by name, and the topics listed that georep cannot replicate. */
+  public record Listing(List<SourceTopic> topics, List<SkippedTopic> skipped) {}
+
+  /** A listed topic georep does not replicate, and why (for an operator's warning). */
+  public record SkippedTopic(String name, String reason) {}
+
+  /** The kind of event a skipped topic is counted as ({@code georep.events}). */
+  public static final String SKIPPED_EVENT = "topic-skipped";
+
+  static final String V1_NAME_REASON =
+      "a v1 topic name (persistent://tenant/cluster/namespace/topic); georep replicates only"
+          + " persistent://tenant/namespace/topic";
+
   private static final Pattern PARTITION = Pattern.compile("^(.*)-partition-(\\d+)$");
+  private static final String PERSISTENT = "persistent://";
   private static final Set<String> SYSTEM_TENANTS = Set.of("pulsar");
   private static final Set<String> SYSTEM_NAMESPACES = Set.of("public/functions");
 
@@ -47,18 +64,28 @@ public final class TopicLister {
     this.scope = scope;
   }
 
-  /** The topics in scope, sorted by name. */
+  /** The topics in scope, sorted by name; those it skips are left out. */
   public CompletableFuture<List<SourceTopic>> list() {
+    return listing().thenApply(Listing::topics);
+  }
+
+  /** The topics in scope, sorted by name, and the topics it skips. */
+  public CompletableFuture<Listing> listing() {
     return namespaces()
         .thenCompose(
             namespaces ->
                 all(namespaces.stream().map(this::listNamespace).toList())
                     .thenApply(
-                        lists ->
-                            lists.stream()
-                                .flatMap(List::stream)
-                                .sorted(java.util.Comparator.comparing(SourceTopic::name))
-                                .toList()));
+                        listings ->
+                            new Listing(
+                                listings.stream()
+                                    .flatMap(l -> l.topics().stream())
+                                    .sorted(Comparator.comparing(SourceTopic::name))
+                                    .toList(),
+                                listings.stream()
+                                    .flatMap(l -> l.skipped().stream())
+                                    .sorted(Comparator.comparing(SkippedTopic::name))
+                                    .toList())));
   }
 
   /** georep's cursor backlog per source partition; partitions without the cursor are left out. */
@@ -113,23 +140,34 @@ public final class TopicLister {
                     .toList());
   }
 
-  private CompletableFuture<List<SourceTopic>> listNamespace(String namespace) {
+  private CompletableFuture<Listing> listNamespace(String namespace) {
     CompletableFuture<List<String>> partitioned =
         admin.topics().getPartitionedTopicListAsync(namespace);
     CompletableFuture<List<String>> all = admin.topics().getListAsync(namespace);
     return partitioned
-        .thenCombine(all, (p, a) -> candidates(p, a))
-        .thenCompose(this::withPartitions);
+        .thenCombine(all, this::candidates)
+        .thenCompose(
+            candidates ->
+                withPartitions(candidates.topics())
+                    .thenApply(topics -> new Listing(topics, candidates.skipped())));
   }
 
-  /** Base names in scope: partitioned parents, and non-partitioned topics. */
-  private Map<String, Boolean> candidates(List<String> partitioned, List<String> all) {
-    Map<String, Boolean> result = new HashMap<>();
-    Set<String> parents = new LinkedHashSet<>();
+  /**
+   * What a namespace's listing holds: base names in scope (partitioned parents, true, and
+   * non-partitioned topics, false), and the topics skipped, each once (not once per partition).
+   */
+  record Candidates(Map<String, Boolean> topics, List<SkippedTopic> skipped) {}
+
+  /** Sorts the names of a namespace's two listings (partitioned parents, all topics). */
+  Candidates candidates(List<String> partitioned, List<String> all) {
+    Map<String, Boolean> topics = new HashMap<>();
+    Map<String, SkippedTopic> skipped = new TreeMap<>();
+    // Partitions of a parent taken or skipped are not looked at again; those of a parent out of
+    // scope are (a scope may name one partition).
+    Set<String> parents = new HashSet<>();
     for (String topic : partitioned) {
-      if (isCandidate(topic)) {
+      if (classify(topic, true, topics, skipped)) {
         parents.add(topic);
-        result.put(topic, true);
       }
     }
     for (String topic : all) {
@@ -137,21 +175,41 @@ public final class TopicLister {
       if (m.matches() && parents.contains(m.group(1))) {
         continue;
       }
-      if (isCandidate(topic)) {
-        result.put(topic, false);
-      }
+      classify(topic, false, topics, skipped);
     }
-    return result;
+    return new Candidates(topics, List.copyOf(skipped.values()));
   }
 
-  private boolean isCandidate(String topic) {
-    if (!topic.startsWith("persistent://")) {
+  /** Puts the topic in {@code topics} or {@code skipped}, if either; whether it did. */
+  private boolean classify(
+      String topic,
+      boolean partitioned,
+      Map<String, Boolean> topics,
+      Map<String, SkippedTopic> skipped) {
+    if (!topic.startsWith(PERSISTENT) || localName(topic).startsWith("__")) {
       return false;
     }
-    String local = topic.substring(topic.lastIndexOf('/') + 1);
-    if (local.startsWith("__")) {
-      return false;
+    if (isV1Name(topic)) {
+      skipped.put(topic, new SkippedTopic(topic, V1_NAME_REASON));
+      return true;
     }
+    if (isInScope(topic)) {
+      topics.put(topic, partitioned);
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a persistent topic's name has four parts, v1's tenant/cluster/namespace/topic. */
+  static boolean isV1Name(String topic) {
+    return topic.substring(PERSISTENT.length()).split("/", -1).length > 3;
+  }
+
+  private static String localName(String topic) {
+    return topic.substring(topic.lastIndexOf('/') + 1);
+  }
+
+  private boolean isInScope(String topic) {
     if (!scope.topics().isEmpty() && !scope.topics().contains(topic)) {
       return false;
     }

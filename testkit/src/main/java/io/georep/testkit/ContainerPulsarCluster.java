@@ -19,7 +19,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * A Pulsar standalone broker in a Docker container ({@code apachepulsar/pulsar:4.0.7}) through
  * Testcontainers' {@link PulsarContainer}; broker settings go in as {@code PULSAR_PREFIX_key}
- * environment variables. Not exercised on machines without Docker.
+ * environment variables. Only chosen explicitly ({@code georep.testkit.backend=docker} or {@code
+ * GEOREP_TESTKIT_BACKEND=docker}); not exercised by {@code mvn verify}.
  *
  * <p>Supports deduplication, broker entry metadata, token authentication and broker settings. Does
  * not support TLS or {@link #restart()}: Docker gives a restarted container new host ports. {@link
@@ -40,11 +41,7 @@ final class ContainerPulsarCluster extends StartableCluster {
 
   static ContainerPulsarCluster create(PulsarClusterSpec spec) {
     if (spec.tls()) {
-      throw new UnsupportedOperationException(
-          "TLS is not supported by the Docker backend; use -D"
-              + PulsarClusters.BACKEND_PROPERTY
-              + "=jvm for cluster "
-              + spec.name());
+      throw unsupported("TLS (cluster " + spec.name() + ")");
     }
     return DataDirs.initNew(spec.name(), dir -> new ContainerPulsarCluster(spec, dir));
   }
@@ -142,10 +139,18 @@ final class ContainerPulsarCluster extends StartableCluster {
 
   @Override
   public void restart() {
-    throw new UnsupportedOperationException(
-        "restart is not supported by the Docker backend; use -D"
+    throw unsupported("restart (cluster " + name() + ")");
+  }
+
+  /** What the Docker backend refuses, and the setting that chose it. */
+  static UnsupportedOperationException unsupported(String feature) {
+    return new UnsupportedOperationException(
+        feature
+            + " is not supported by the docker backend, chosen by "
             + PulsarClusters.BACKEND_PROPERTY
-            + "=jvm");
+            + " or "
+            + PulsarClusters.BACKEND_ENV
+            + "; set it to jvm (or unset it: jvm is the default)");
   }
 
   @Override

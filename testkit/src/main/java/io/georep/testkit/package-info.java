@@ -5,13 +5,14 @@
  * io.georep.testkit.PulsarClusterSpec}s, in parallel; {@link
  * io.georep.testkit.PulsarClustersExtension} does it for a JUnit 5 test class. By default each
  * cluster is a Pulsar standalone broker (broker, one bookie, RocksDB metadata) in a child JVM on
- * free local ports; where a Docker engine answers, a Testcontainers container instead.
+ * free local ports; with {@code georep.testkit.backend=docker}, a Testcontainers container instead
+ * (no TLS, no restart).
  *
  * <p>System properties:
  *
  * <ul>
- *   <li>{@code georep.testkit.backend}: {@code auto} (default), {@code jvm} or {@code docker}; also
- *       the environment variable {@code GEOREP_TESTKIT_BACKEND}.
+ *   <li>{@code georep.testkit.backend}: {@code jvm} (default) or {@code docker}; also the
+ *       environment variable {@code GEOREP_TESTKIT_BACKEND} (the system property wins).
  *   <li>{@code georep.testkit.dir}: where the clusters' data directories go; default {@code
  *       <java.io.tmpdir>/georep-testkit}.
  *   <li>{@code georep.testkit.keepData}: {@code true} keeps each cluster's data directory (with its
