@@ -1,6 +1,8 @@
 package io.georep.config;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -66,6 +68,76 @@ public record ScopeConfig(
     return wholeCluster
         || namespaces.contains(namespace)
         || topics.stream().anyMatch(t -> TopicName.parse(t).namespaceName().equals(namespace));
+  }
+
+  /**
+   * What this scope and {@code other} would both replicate, named for a message, if anything: the
+   * objects of the two scopes overlap counting higher levels (the whole cluster holds every
+   * namespace, a namespace every topic in it, a topic its partitions). Include and exclude patterns
+   * cannot be proven disjoint in general, so they count only between two lists of topics, where
+   * each shared name is checked against both scopes.
+   */
+  Optional<String> sharedWith(ScopeConfig other) {
+    if (wholeCluster || other.wholeCluster) {
+      ScopeConfig narrower = wholeCluster ? other : this;
+      return Optional.of(narrower.wholeCluster ? "every topic of the cluster" : narrower.objects());
+    }
+    if (!namespaces.isEmpty() && !other.namespaces.isEmpty()) {
+      List<String> shared = namespaces.stream().filter(other.namespaces::contains).toList();
+      return named("namespace", shared);
+    }
+    if (!namespaces.isEmpty() || !other.namespaces.isEmpty()) {
+      ScopeConfig byNamespace = namespaces.isEmpty() ? other : this;
+      ScopeConfig byTopic = namespaces.isEmpty() ? this : other;
+      List<String> shared =
+          byTopic.topics.stream()
+              .filter(t -> byNamespace.namespaces.contains(TopicName.parse(t).namespaceName()))
+              .toList();
+      return named("topic", shared);
+    }
+    List<String> shared = new ArrayList<>();
+    for (String mine : topics) {
+      for (String theirs : other.topics) {
+        sameTopic(mine, theirs)
+            .filter(name -> includes(name) && other.includes(name))
+            .filter(name -> !shared.contains(name))
+            .ifPresent(shared::add);
+      }
+    }
+    return named("topic", shared);
+  }
+
+  /** Whether include or exclude patterns narrow this scope. */
+  boolean hasPatterns() {
+    return !include.isEmpty() || !exclude.isEmpty();
+  }
+
+  /** The objects of the scope, for a message: its namespaces or its topics. */
+  private String objects() {
+    return namespaces.isEmpty()
+        ? named("topic", topics).orElseThrow()
+        : named("namespace", namespaces).orElseThrow();
+  }
+
+  private static Optional<String> named(String kind, List<String> names) {
+    if (names.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of((names.size() == 1 ? kind : kind + "s") + " " + String.join(", ", names));
+  }
+
+  /**
+   * The name both topics stand for, if one is the other or a partition of it: the partition's name
+   * then, the narrower of the two.
+   */
+  private static Optional<String> sameTopic(String a, String b) {
+    if (a.equals(b) || TopicName.parse(b).partitionedTopic().fullName().equals(a)) {
+      return Optional.of(b);
+    }
+    if (TopicName.parse(a).partitionedTopic().fullName().equals(b)) {
+      return Optional.of(a);
+    }
+    return Optional.empty();
   }
 
   private boolean inBase(TopicName topic) {
