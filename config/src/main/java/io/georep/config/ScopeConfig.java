@@ -1,5 +1,6 @@
 package io.georep.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,10 @@ import java.util.stream.Stream;
  * tried for the partition and for its partitioned topic, so {@code .*-tmp} excludes every partition
  * of {@code x-tmp}.
  *
+ * <p>Matching is bounded in time ({@link #MATCH_BUDGET} per topic): validation refuses the pattern
+ * shapes known to backtrack catastrophically, and one that slips through must not hold the thread
+ * that lists topics (an admin client's I/O thread) for hours.
+ *
  * @param wholeCluster whether every namespace of the source cluster is in scope
  * @param namespaces the namespaces in scope, {@code tenant/namespace}
  * @param topics the topics in scope, full names; a name without domain is made {@code
@@ -29,6 +34,13 @@ public record ScopeConfig(
     List<String> topics,
     List<Pattern> include,
     List<Pattern> exclude) {
+
+  /**
+   * How long {@link #includes} may match patterns against one topic name. A sane pattern takes
+   * microseconds on a topic name; the budget is wide so that a pause of the JVM never counts as a
+   * runaway pattern (a topic that cannot be decided is left out of scope).
+   */
+  public static final Duration MATCH_BUDGET = Duration.ofMillis(500);
 
   /**
    * @throws IllegalArgumentException unless exactly one of whole cluster, namespaces or topics is
@@ -54,13 +66,15 @@ public record ScopeConfig(
    *
    * @param topicName a topic or partition name, {@code persistent://tenant/namespace/local}
    * @throws IllegalArgumentException if {@code topicName} is not a topic name
+   * @throws PatternTimeoutException if matching the patterns took longer than {@link #MATCH_BUDGET}
    */
   public boolean includes(String topicName) {
     TopicName topic = TopicName.parse(topicName);
+    long deadline = System.nanoTime() + MATCH_BUDGET.toNanos();
     return topic.isPersistent()
         && inBase(topic)
-        && (include.isEmpty() || matchesAny(include, topic))
-        && !matchesAny(exclude, topic);
+        && (include.isEmpty() || matchesAny(include, topic, deadline))
+        && !matchesAny(exclude, topic, deadline);
   }
 
   /** Whether topics of this namespace can be in scope. */
@@ -99,12 +113,21 @@ public record ScopeConfig(
     for (String mine : topics) {
       for (String theirs : other.topics) {
         sameTopic(mine, theirs)
-            .filter(name -> includes(name) && other.includes(name))
+            .filter(name -> mayInclude(name) && other.mayInclude(name))
             .filter(name -> !shared.contains(name))
             .ifPresent(shared::add);
       }
     }
     return named("topic", shared);
+  }
+
+  /** Whether this scope includes the topic, or cannot tell in time. */
+  private boolean mayInclude(String topicName) {
+    try {
+      return includes(topicName);
+    } catch (PatternTimeoutException e) {
+      return true;
+    }
   }
 
   /** Whether include or exclude patterns narrow this scope. */
@@ -151,15 +174,25 @@ public record ScopeConfig(
         || topics.contains(topic.partitionedTopic().fullName());
   }
 
-  private static boolean matchesAny(List<Pattern> patterns, TopicName topic) {
+  private static boolean matchesAny(List<Pattern> patterns, TopicName topic, long deadline) {
     List<String> forms =
         topic.partitionSuffix().isEmpty()
             ? topic.patternForms()
             : Stream.concat(
                     topic.patternForms().stream(), topic.partitionedTopic().patternForms().stream())
                 .toList();
-    return patterns.stream()
-        .anyMatch(pattern -> forms.stream().anyMatch(form -> pattern.matcher(form).matches()));
+    for (Pattern pattern : patterns) {
+      for (String form : forms) {
+        try {
+          if (pattern.matcher(new DeadlineCharSequence(form, deadline)).matches()) {
+            return true;
+          }
+        } catch (DeadlineCharSequence.Expired e) {
+          throw new PatternTimeoutException(topic.fullName(), pattern.pattern(), MATCH_BUDGET);
+        }
+      }
+    }
+    return false;
   }
 
   private static String persistentTopic(String name) {

@@ -477,4 +477,24 @@ class ConfigValidationTest {
             "east west { topics: [a/b/orders, a/b/tmp], exclude: [tmp] }",
             "east west { topics: [a/b/tmp, a/b/c], exclude: [orders] }"));
   }
+
+  @Test
+  void patternsThatBacktrackCatastrophicallyAreRefused() {
+    assertThat(
+            problems(
+                links(
+                    "east west { cluster: true, include: [\"orders-.*\", \"(a+)+\"],"
+                        + " exclude: [\"(tmp|t.*)*\"] }")))
+        .containsExactly(
+            "links[0].scope.include[1] (line 9): invalid regular expression '(a+)+':"
+                + " catastrophic backtracking: the repeated group (a+)+ holds a repetition"
+                + " itself (nested quantifiers), so a name that almost matches takes exponential"
+                + " time; repeat once (a+ rather than (a+)+), or make the outer repetition"
+                + " possessive (*+, ++)",
+            "links[0].scope.exclude[0] (line 9): invalid regular expression '(tmp|t.*)*':"
+                + " catastrophic backtracking: the repeated group (tmp|t.*)* holds a repetition"
+                + " itself (nested quantifiers), so a name that almost matches takes exponential"
+                + " time; repeat once (a+ rather than (a+)+), or make the outer repetition"
+                + " possessive (*+, ++)");
+  }
 }
