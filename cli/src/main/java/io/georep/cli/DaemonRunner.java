@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
 import io.georep.migrator.MetadataSyncScheduler;
 import io.georep.migrator.subscriptions.SubscriptionSyncService;
@@ -69,6 +70,8 @@ public final class DaemonRunner implements AutoCloseable {
    *     cannot start, or the HTTP address cannot be bound
    */
   public static DaemonRunner start(GeorepConfig config, HostPort httpListen) {
+    // The same warnings as georep validate's, first: a daemon's log is where they get read.
+    ConfigWarnings.of(config).forEach(warning -> log.warn("configuration: {}", warning));
     StateStore store = openStore(config);
     PrometheusMeterRegistry registry = null;
     JvmGcMetrics gcMetrics = null;

@@ -1,7 +1,10 @@
 package io.georep.cli;
 
+import io.georep.config.ConfigProblem;
+import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Checks a configuration file and lists every problem in it, with the path of each bad field.",
+      "Warns (exit code still 0) where a token or OAuth2 credential would travel in plaintext.",
       "Environment variables and file: references are resolved; secrets are never printed."
     })
 final class ValidateCommand implements Callable<Integer> {
@@ -27,13 +31,16 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       GeorepConfig loaded = config.load();
+      List<ConfigProblem> warnings = ConfigWarnings.of(loaded);
       out.println(
           config.file
               + ": OK ("
               + Plural.of(loaded.clusters().size(), "cluster")
               + ", "
               + Plural.of(loaded.links().size(), "link")
-              + ")");
+              + ")"
+              + (warnings.isEmpty() ? "" : ", " + Plural.of(warnings.size(), "warning")));
+      warnings.forEach(warning -> out.println("  warning: " + warning));
       return ExitCodes.OK;
     } catch (InvalidConfigException e) {
       out.println(e.getMessage());

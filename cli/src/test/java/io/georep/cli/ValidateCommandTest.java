@@ -43,6 +43,24 @@ class ValidateCommandTest {
   }
 
   @Test
+  void warnsOfATokenOverPlaintextButStaysValid() throws IOException {
+    Path file = write("token.yaml", withEastAuth("auth: { token: s3cr3t }") + LINK);
+
+    CliRun run = CliRun.execute("validate", "--config", file.toString());
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.OK);
+    assertThat(run.out())
+        .as(run::toString)
+        .isEqualTo(
+            file
+                + ": OK (2 clusters, 1 link), 2 warnings\n"
+                + "  warning: clusters.east.serviceUrl: the token travels in plaintext over"
+                + " pulsar://; use pulsar+ssl:// (TLS)\n"
+                + "  warning: clusters.east.adminUrl: the token travels in plaintext over"
+                + " http://; use https://\n");
+  }
+
+  @Test
   void listsEveryProblemWithItsPath() throws IOException {
     Path file =
         write(

@@ -1,7 +1,6 @@
 package io.georep.config;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +43,10 @@ final class AuthConfigReader {
             });
   }
 
-  /** A token given as it is, as {@code ${NAME}}, or as {@code file:/path} to read it from. */
+  /**
+   * A token given as it is, as {@code ${NAME}}, or as {@code file:/path} to read it from (again
+   * whenever the file changes).
+   */
   private static Optional<AuthConfig> token(NodeReader node) {
     return node.nonEmptyText()
         .flatMap(
@@ -55,14 +57,13 @@ final class AuthConfigReader {
         .map(AuthConfig.Token::new);
   }
 
+  /** A secret that follows its file (a rotated token is re-read); it must be readable now. */
   private static Optional<Secret> readSecret(NodeReader node, Path path) {
     try {
-      String content = Files.readString(path).strip();
-      if (content.isEmpty()) {
-        node.problem("the file " + path + " is empty");
-        return Optional.empty();
-      }
-      return Optional.of(Secret.of(content));
+      return Optional.of(Secret.ofFile(path));
+    } catch (IllegalArgumentException e) {
+      node.problem(e.getMessage());
+      return Optional.empty();
     } catch (IOException e) {
       node.problem("cannot read " + path + ": " + LocalFiles.reason(e));
       return Optional.empty();

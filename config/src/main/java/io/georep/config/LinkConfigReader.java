@@ -3,6 +3,7 @@ package io.georep.config;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Reads the entries of {@code links}, checking each against the defined clusters and the links read
- * before it.
+ * before it: names are unique, and no two links carry the same source topic to the same target
+ * cluster (one sync task per object, as Pulsar's geo-replication has it; two would write each
+ * message twice and race on the target's metadata and subscriptions).
  */
 final class LinkConfigReader {
   private static final List<String> KEYS =
@@ -47,6 +50,10 @@ final class LinkConfigReader {
 
   private final List<String> clusters;
   private final Map<String, String> linkByName = new HashMap<>();
+  private final List<ReadLink> readLinks = new ArrayList<>();
+
+  /** A link read cleanly, with the node of its scope to report an overlap at. */
+  private record ReadLink(LinkConfig link, NodeReader scope) {}
 
   /**
    * @param clusters the names of the defined clusters, in the order of the file
@@ -56,10 +63,47 @@ final class LinkConfigReader {
   }
 
   Optional<LinkConfig> read(NodeReader node) {
-    return node.readFields(KEYS, fields -> read(node.path(), fields));
+    Optional<ReadLink> link = node.readFields(KEYS, fields -> read(node.path(), fields));
+    link.ifPresent(this::checkOverlaps);
+    return link.map(ReadLink::link);
   }
 
-  private Supplier<LinkConfig> read(String linkPath, Fields fields) {
+  private void checkOverlaps(ReadLink later) {
+    LinkConfig link = later.link();
+    for (ReadLink earlier : readLinks) {
+      LinkConfig other = earlier.link();
+      if (!other.source().equals(link.source()) || !other.target().equals(link.target())) {
+        continue;
+      }
+      other
+          .scope()
+          .sharedWith(link.scope())
+          .ifPresent(
+              shared ->
+                  later
+                      .scope()
+                      .problem(
+                          "overlaps "
+                              + earlier.scope().path()
+                              + " (line "
+                              + earlier.scope().line()
+                              + "): both carry "
+                              + shared
+                              + " from "
+                              + link.source()
+                              + " to "
+                              + link.target()
+                              + ", and each topic needs exactly one link; merge the two links"
+                              + " into one, or split their scopes so that no topic is in both"
+                              + (other.scope().hasPatterns() || link.scope().hasPatterns()
+                                  ? " (include and exclude patterns are not taken to keep"
+                                      + " namespaces apart; list topics to rely on them)"
+                                  : "")));
+    }
+    readLinks.add(later);
+  }
+
+  private Supplier<ReadLink> read(String linkPath, Fields fields) {
     String name = fields.required("name").flatMap(n -> name(n, linkPath)).orElse(null);
     String source = fields.required("source").flatMap(this::cluster).orElse(null);
     Optional<NodeReader> targetNode = fields.required("target");
@@ -67,7 +111,8 @@ final class LinkConfigReader {
     if (source != null && source.equals(target)) {
       targetNode.orElseThrow().problem("must differ from source " + targetNode.get().shown());
     }
-    ScopeConfig scope = fields.required("scope").flatMap(ScopeConfigReader::read).orElse(null);
+    Optional<NodeReader> scopeNode = fields.required("scope");
+    ScopeConfig scope = scopeNode.flatMap(ScopeConfigReader::read).orElse(null);
     MappingConfig mapping =
         fields
             .optional("mapping")
@@ -79,7 +124,10 @@ final class LinkConfigReader {
             .flatMap(n -> n.parse("startAt", LinkConfigReader::startPosition))
             .orElse(new StartPosition.Earliest());
     LinkOptions options = options(fields);
-    return () -> new LinkConfig(name, source, target, scope, mapping, startAt, options);
+    return () ->
+        new ReadLink(
+            new LinkConfig(name, source, target, scope, mapping, startAt, options),
+            scopeNode.orElseThrow());
   }
 
   private Optional<String> name(NodeReader node, String linkPath) {

@@ -80,12 +80,20 @@ final class ScopeConfigReader {
         .orElse(List.of());
   }
 
+  /** A pattern that compiles and has no shape known to backtrack catastrophically. */
   private static Pattern regex(String text) {
+    Pattern pattern;
     try {
-      return Pattern.compile(text);
+      pattern = Pattern.compile(text);
     } catch (PatternSyntaxException e) {
       String where = e.getIndex() >= 0 ? " near index " + e.getIndex() : "";
       throw new IllegalArgumentException(e.getDescription() + where);
     }
+    Backtracking.risk(text)
+        .ifPresent(
+            risk -> {
+              throw new IllegalArgumentException(risk);
+            });
+    return pattern;
   }
 }

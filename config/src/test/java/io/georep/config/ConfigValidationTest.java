@@ -384,4 +384,117 @@ class ConfigValidationTest {
             "http.listen (line 4): invalid address ':9464': write host:port, e.g. 127.0.0.1:9464"
                 + " (0.0.0.0 listens on every interface)");
   }
+
+  private static final String THREE_CLUSTERS =
+      TWO_CLUSTERS
+          + "  north: { serviceUrl: \"pulsar://north:6650\", adminUrl: \"http://north:8080\" }\n";
+
+  private static String links(String... scopes) {
+    StringBuilder yaml = new StringBuilder(THREE_CLUSTERS).append("links:\n");
+    for (int i = 0; i < scopes.length; i++) {
+      String[] parts = scopes[i].split(" ", 3);
+      yaml.append("  - name: l")
+          .append(i)
+          .append("\n    source: ")
+          .append(parts[0])
+          .append("\n    target: ")
+          .append(parts[1])
+          .append("\n    scope: ")
+          .append(parts[2])
+          .append("\n");
+    }
+    return yaml.toString();
+  }
+
+  private static void assertValid(String yaml) {
+    assertThat(catchThrowableOfType(Exception.class, () -> ConfigLoader.parse(yaml, "t", Map.of())))
+        .isNull();
+  }
+
+  @Test
+  void overlappingLinksNameBothScopesAndWhatToDo() {
+    assertThat(
+            problems(
+                links(
+                    "east west { namespaces: [sales/orders] }",
+                    "east north { namespaces: [sales/orders] }",
+                    "east west { namespaces: [sales/billing, sales/orders], include: [\"x-.*\"] }")))
+        .containsExactly(
+            "links[2].scope (line 17): overlaps links[0].scope (line 9): both carry namespace"
+                + " sales/orders from east to west, and each topic needs exactly one link; merge"
+                + " the two links into one, or split their scopes so that no topic is in both"
+                + " (include and exclude patterns are not taken to keep namespaces apart; list"
+                + " topics to rely on them)");
+  }
+
+  @Test
+  void higherLevelsHoldTheLowerOnes() {
+    assertThat(problems(links("east west { cluster: true }", "east west { topics: [a/b/c] }")))
+        .containsExactly(
+            "links[1].scope (line 13): overlaps links[0].scope (line 9): both carry topic"
+                + " persistent://a/b/c from east to west, and each topic needs exactly one link;"
+                + " merge the two links into one, or split their scopes so that no topic is in"
+                + " both");
+    assertThat(problems(links("east west { cluster: true }", "east west { cluster: true }")))
+        .singleElement()
+        .asString()
+        .contains("both carry every topic of the cluster from east to west");
+    assertThat(
+            problems(
+                links(
+                    "east west { topics: [a/b/c, a/x/y] }",
+                    "east west { namespaces: [a/x, a/z] }")))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "links[1].scope (line 13): overlaps links[0].scope (line 9): both carry topic"
+                + " persistent://a/x/y from east to west");
+    assertThat(
+            problems(
+                links(
+                    "east west { topics: [a/b/c] }", "east west { topics: [a/b/c-partition-1] }")))
+        .singleElement()
+        .asString()
+        .contains("both carry topic persistent://a/b/c-partition-1 from east to west");
+  }
+
+  @Test
+  void linksThatCannotCarryOneTopicTwiceAreValid() {
+    // Regions merged into one archive, one source fanned out, disjoint namespaces and topics.
+    assertValid(
+        links(
+            "east north { namespaces: [sales/orders] }",
+            "west north { namespaces: [sales/orders] }",
+            "east west { namespaces: [sales/orders] }",
+            "west east { cluster: true }",
+            "north east { namespaces: [a/b] }",
+            "north east { namespaces: [a/c] }",
+            "north east { topics: [a/d/x, a/d/y-partition-0] }",
+            "north east { topics: [a/d/y-partition-1, a/e/x] }"));
+    // Between lists of topics, patterns decide: here no topic passes both.
+    assertValid(
+        links(
+            "east west { topics: [a/b/orders, a/b/tmp], exclude: [tmp] }",
+            "east west { topics: [a/b/tmp, a/b/c], exclude: [orders] }"));
+  }
+
+  @Test
+  void patternsThatBacktrackCatastrophicallyAreRefused() {
+    assertThat(
+            problems(
+                links(
+                    "east west { cluster: true, include: [\"orders-.*\", \"(a+)+\"],"
+                        + " exclude: [\"(tmp|t.*)*\"] }")))
+        .containsExactly(
+            "links[0].scope.include[1] (line 9): invalid regular expression '(a+)+':"
+                + " catastrophic backtracking: the repeated group (a+)+ holds a repetition"
+                + " itself (nested quantifiers), so a name that almost matches takes exponential"
+                + " time; repeat once (a+ rather than (a+)+), or make the outer repetition"
+                + " possessive (*+, ++)",
+            "links[0].scope.exclude[0] (line 9): invalid regular expression '(tmp|t.*)*':"
+                + " catastrophic backtracking: the repeated group (tmp|t.*)* holds a repetition"
+                + " itself (nested quantifiers), so a name that almost matches takes exponential"
+                + " time; repeat once (a+ rather than (a+)+), or make the outer repetition"
+                + " possessive (*+, ++)");
+  }
 }

@@ -2,7 +2,9 @@ package io.georep.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -121,5 +123,27 @@ class ScopeConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> scope.includes("persistent://t/cluster/ns/x"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aRunawayPatternIsCutOffAndNamed() {
+    // ((a+)+)+b backtracks exponentially on a name of a's without a b (Java memoizes (a+)+b but
+    // not this); validation refuses it, a scope built in code does not.
+    ScopeConfig scope = cluster(patterns("((a+)+)+b"), List.of());
+    String topic = "persistent://t/ns/" + "a".repeat(40);
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertThatThrownBy(() -> scope.includes(topic))
+                .isInstanceOfSatisfying(
+                    PatternTimeoutException.class,
+                    e -> {
+                      assertThat(e.topic()).isEqualTo(topic);
+                      assertThat(e.pattern()).isEqualTo("((a+)+)+b");
+                      assertThat(e.getMessage())
+                          .contains("'((a+)+)+b'", topic, "took longer than 500 ms");
+                    }));
+    assertThat(scope.includes("persistent://t/ns/aab")).isTrue();
   }
 }

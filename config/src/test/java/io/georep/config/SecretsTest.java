@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -250,5 +253,37 @@ class SecretsTest {
 
   private static List<String> problems(String yaml, Map<String, String> environment) {
     return ConfigValidationTest.problems(yaml, environment);
+  }
+
+  @Test
+  void aTokenFileRotatedBetweenTwoCallsGivesTheNewToken() throws Exception {
+    Path file = Files.writeString(dir.resolve("east.token"), "first-token\n");
+    Secret token =
+        ((AuthConfig.Token) eastAuth("{ token: \"file:" + file + "\" }", Map.of())).token();
+    assertThat(token.reveal()).isEqualTo("first-token");
+
+    // Same size, a later modification time: a JWT renewed for the same role.
+    Files.writeString(file, "secnd-token\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+    assertThat(token.reveal()).isEqualTo("secnd-token");
+
+    // Replaced by a rename, as secret managers and Kubernetes volumes do.
+    Path next = Files.writeString(dir.resolve("east.token.new"), "third-token-longer");
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    assertThat(token.reveal()).isEqualTo("third-token-longer");
+  }
+
+  @Test
+  void aTokenFileMidRotationKeepsTheLastToken() throws Exception {
+    Path file = Files.writeString(dir.resolve("east.token"), "kept-token");
+    Secret token = Secret.ofFile(file);
+
+    Files.writeString(file, "  \n");
+    assertThat(token.reveal()).isEqualTo("kept-token");
+    Files.delete(file);
+    assertThat(token.reveal()).isEqualTo("kept-token");
+    Files.writeString(file, "new-token");
+    assertThat(token.reveal()).isEqualTo("new-token");
+    assertThat(token.toString()).isEqualTo("****");
   }
 }

@@ -116,7 +116,7 @@ public final class LinkSupervisor {
         .register(runtime.registry());
     context.spawn(
         TopicDiscovery.create(
-            new TopicLister(runtime.sourceAdmin(), link.scope()),
+            new TopicLister(runtime.sourceAdmin(), link.name(), link.scope()),
             "georep-" + link.name(),
             link.options().discoveryInterval(),
             context.getSelf()),

@@ -150,8 +150,9 @@ public final class PulsarClients {
   private static Authentication authentication(ClusterConfig cluster) {
     AuthConfig auth = cluster.auth();
     if (auth instanceof AuthConfig.Token token) {
-      String value = token.token().reveal();
-      return AuthenticationFactory.token(() -> value);
+      // Asked on every connection, re-authentication and admin request: a token file rotated on
+      // disk is picked up there (Secret re-reads it when it changes), before the old one expires.
+      return AuthenticationFactory.token(token.token()::reveal);
     }
     if (auth instanceof AuthConfig.OAuth2 oauth) {
       return AuthenticationFactoryOAuth2.clientCredentials(

@@ -1,5 +1,6 @@
 package io.georep.replicator;
 
+import io.georep.config.PatternTimeoutException;
 import io.georep.config.ScopeConfig;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,16 +12,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.common.policies.data.SubscriptionStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists the persistent source topics a link's scope selects, with their partition counts, through
  * the admin API (asynchronously; nothing here blocks). System namespaces and system topics are
  * never in scope. A topic with a v1 name ({@code persistent://tenant/cluster/namespace/topic}) is
- * not replicated: it is listed apart, as skipped, and the others of the link go on.
+ * not replicated: it is listed apart, as skipped, and the others of the link go on. A topic whose
+ * patterns cannot be matched in time ({@link ScopeConfig#includes} bounds them, since the matching
+ * runs on the admin client's I/O thread) is left out with a warning that names it, once per
+ * lister.
  */
 public final class TopicLister {
 
@@ -56,11 +63,19 @@ public final class TopicLister {
   private static final Set<String> SYSTEM_TENANTS = Set.of("pulsar");
   private static final Set<String> SYSTEM_NAMESPACES = Set.of("public/functions");
 
-  private final PulsarAdmin admin;
-  private final ScopeConfig scope;
+  private static final Logger log = LoggerFactory.getLogger(TopicLister.class);
 
-  public TopicLister(PulsarAdmin admin, ScopeConfig scope) {
+  private final PulsarAdmin admin;
+  private final String linkName;
+  private final ScopeConfig scope;
+  private final Set<String> undecided = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param linkName the link whose scope this is, for warnings
+   */
+  public TopicLister(PulsarAdmin admin, String linkName, ScopeConfig scope) {
     this.admin = admin;
+    this.linkName = linkName;
     this.scope = scope;
   }
 
@@ -213,7 +228,14 @@ public final class TopicLister {
     if (!scope.topics().isEmpty() && !scope.topics().contains(topic)) {
       return false;
     }
-    return scope.includes(topic);
+    try {
+      return scope.includes(topic);
+    } catch (PatternTimeoutException e) {
+      if (undecided.add(topic)) {
+        log.warn("link {}: {} is left out of scope: {}", linkName, topic, e.getMessage());
+      }
+      return false;
+    }
   }
 
   private CompletableFuture<List<SourceTopic>> withPartitions(Map<String, Boolean> candidates) {

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.georep.config.AuthConfig;
 import io.georep.config.ClusterConfig;
+import io.georep.config.Secret;
 import io.georep.config.TlsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.internal.PulsarAdminImpl;
+import org.apache.pulsar.client.api.Authentication;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.impl.PulsarClientImpl;
 import org.apache.pulsar.shade.io.netty.util.Timer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PulsarClientsTest {
   // A client connects lazily: building and closing one needs no broker.
@@ -50,6 +58,35 @@ class PulsarClientsTest {
       assertThat(((PulsarClientImpl) client).timer()).isNotNull().isNotSameAs(timer);
     } finally {
       timer.stop();
+    }
+  }
+
+  @Test
+  void aTokenFileRotatedOnDiskIsWhatTheClientsSendNext(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("east.token"), "token-1");
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "east",
+            "pulsar://127.0.0.1:1",
+            "http://127.0.0.1:1",
+            new AuthConfig.Token(Secret.ofFile(file)),
+            TlsConfig.defaults());
+
+    try (PulsarClient client = PulsarClients.client(cluster);
+        PulsarAdmin admin = PulsarClients.admin(cluster)) {
+      Authentication clientAuth =
+          ((PulsarClientImpl) client).getConfiguration().getAuthentication();
+      Authentication adminAuth =
+          ((PulsarAdminImpl) admin).getClientConfigData().getAuthentication();
+      assertThat(clientAuth.getAuthData().getCommandData()).isEqualTo("token-1");
+      assertThat(adminAuth.getAuthData("127.0.0.1").getHttpHeaders())
+          .contains(Map.entry("Authorization", "Bearer token-1"));
+
+      Files.writeString(file, "token-2-renewed");
+
+      assertThat(clientAuth.getAuthData().getCommandData()).isEqualTo("token-2-renewed");
+      assertThat(adminAuth.getAuthData("127.0.0.1").getHttpHeaders())
+          .contains(Map.entry("Authorization", "Bearer token-2-renewed"));
     }
   }
 }

@@ -1,6 +1,16 @@
 package io.georep.replicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.LoggerFactory;
 
 import io.georep.config.ScopeConfig;
 import io.georep.replicator.TopicLister.SkippedTopic;
@@ -11,9 +21,55 @@ import org.junit.jupiter.api.Test;
 
 /** What a namespace's listing yields: topics in scope, and v1 names skipped (once per topic). */
 class TopicListerTest {
+  private final Logger logger = (Logger) LoggerFactory.getLogger(TopicLister.class);
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+  @BeforeEach
+  void capture() {
+    logged.start();
+    logger.addAppender(logged);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(logged);
+  }
+
+  @Test
+  void aTopicWhosePatternRunsAwayIsLeftOutWithAWarningNamingIt() {
+    // A pattern that slipped past validation (the scope is built in code): on a name of a's it
+    // backtracks exponentially. Matching runs on the admin client's I/O thread in production.
+    ScopeConfig scope =
+        new ScopeConfig(
+            false,
+            List.of("t/ns"),
+            List.of(),
+            List.of(Pattern.compile("((a+)+)+b"), Pattern.compile("orders")),
+            List.of());
+    TopicLister lister = new TopicLister(null, "east-to-west", scope);
+    String runaway = "persistent://t/ns/" + "a".repeat(40);
+
+    TopicLister.Candidates candidates =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () -> lister.candidates(List.of(), List.of(runaway, "persistent://t/ns/orders")));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> lister.candidates(List.of(), List.of(runaway)));
+
+    assertThat(candidates.topics()).containsOnlyKeys("persistent://t/ns/orders");
+    assertThat(logged.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.WARN);
+              assertThat(event.getFormattedMessage())
+                  .startsWith("link east-to-west: " + runaway + " is left out of scope:")
+                  .contains("'((a+)+)+b'", "took longer than");
+            });
+  }
 
   private static TopicLister lister(List<Pattern> exclude) {
-    return new TopicLister(null, new ScopeConfig(true, List.of(), List.of(), List.of(), exclude));
+    return new TopicLister(null, "l", new ScopeConfig(true, List.of(), List.of(), List.of(), exclude));
   }
 
   @Test
@@ -60,6 +116,7 @@ class TopicListerTest {
     TopicLister lister =
         new TopicLister(
             null,
+            "l",
             new ScopeConfig(
                 false,
                 List.of(),

@@ -1,6 +1,7 @@
 package io.georep.testkit;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -34,6 +35,14 @@ public interface PulsarCluster extends AutoCloseable {
    * @throws IllegalStateException when token authentication is off
    */
   String createToken(String role);
+
+  /**
+   * An HS256 JWT for {@code role} that the broker refuses from {@code expiresAt} on (its {@code
+   * exp} claim), signed with the cluster's secret key.
+   *
+   * @throws IllegalStateException when token authentication is off
+   */
+  String createToken(String role, Instant expiresAt);
 
   /** The PEM file of the CA that signed the broker certificate, present when TLS is on. */
   Optional<Path> trustCertsFile();

@@ -1,6 +1,7 @@
 package io.georep.testkit;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -58,6 +59,14 @@ abstract class StartableCluster implements PulsarCluster {
         .orElseThrow(
             () -> new IllegalStateException("token authentication is off for cluster " + name()))
         .create(role);
+  }
+
+  @Override
+  public final String createToken(String role, Instant expiresAt) {
+    return tokens
+        .orElseThrow(
+            () -> new IllegalStateException("token authentication is off for cluster " + name()))
+        .create(role, expiresAt);
   }
 
   @Override

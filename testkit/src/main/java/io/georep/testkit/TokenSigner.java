@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -59,10 +60,20 @@ final class TokenSigner {
   }
 
   String create(String role) {
+    return sign("{\"sub\":" + jsonString(role) + "}", role);
+  }
+
+  /** A token with an {@code exp} claim: the broker refuses it from {@code expiresAt} on. */
+  String create(String role, Instant expiresAt) {
+    return sign(
+        "{\"sub\":" + jsonString(role) + ",\"exp\":" + expiresAt.getEpochSecond() + "}", role);
+  }
+
+  private String sign(String claims, String role) {
     if (role == null || role.isEmpty()) {
       throw new IllegalArgumentException("role must not be empty");
     }
-    String signingInput = HEADER + "." + encode("{\"sub\":" + jsonString(role) + "}");
+    String signingInput = HEADER + "." + encode(claims);
     return signingInput + "." + BASE64URL.encodeToString(hmac(signingInput));
   }
 

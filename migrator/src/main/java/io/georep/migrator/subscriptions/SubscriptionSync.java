@@ -82,7 +82,10 @@ public final class SubscriptionSync {
     List<TopicLister.SourceTopic> topics =
         listed.computeIfAbsent(
             link.name(),
-            name -> new TopicLister(admins.apply(link.source()), link.scope()).list().join());
+            name ->
+                new TopicLister(admins.apply(link.source()), link.name(), link.scope())
+                    .list()
+                    .join());
     for (TopicLister.SourceTopic topic : topics) {
       String targetTopic = link.mapping().mapTopic(topic.name());
       if (!targetExists(targetAdmin, targetTopic)) {
@@ -134,7 +137,8 @@ public final class SubscriptionSync {
       PulsarAdmin admin = admins.apply(sibling.source());
       List<TopicLister.SourceTopic> topics =
           listed.computeIfAbsent(
-              sibling.name(), name -> new TopicLister(admin, sibling.scope()).list().join());
+              sibling.name(),
+              name -> new TopicLister(admin, sibling.name(), sibling.scope()).list().join());
       for (TopicLister.SourceTopic topic : topics) {
         if (!sibling.mapping().mapTopic(topic.name()).equals(targetTopic)) {
           continue;
