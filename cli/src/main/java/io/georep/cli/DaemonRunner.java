@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,6 +182,11 @@ public final class DaemonRunner implements AutoCloseable {
     }
     log.info("georep daemon stopped");
     return drained;
+  }
+
+  /** After {@link #stop()}: the partitions that did not drain, each with its state and reason. */
+  public List<String> undrained() {
+    return daemon.undrained();
   }
 
   @Override

@@ -44,12 +44,20 @@ final class RunCommand implements Callable<Integer> {
   /**
    * On SIGTERM or SIGINT the JVM runs this hook and would then exit with 128 + the signal number. A
    * drained daemon is a success, so the hook ends the process itself with 0 once everything is
-   * closed. ({@code System.exit} from the main thread cannot: it blocks while hooks run.)
+   * closed; a daemon that could not drain every partition (a send failed while draining, the drain
+   * timed out) exits with {@link ExitCodes#FAILURE} after naming them. ({@code System.exit} from
+   * the main thread cannot: it blocks while hooks run.)
    */
   private static void stopAndHalt(DaemonRunner runner) {
-    runner.stop();
+    boolean drained = runner.stop();
+    if (!drained) {
+      System.err.println(
+          "georep: stopped without draining every partition; what the targets did not confirm"
+              + " goes again at the next start:");
+      runner.undrained().forEach(p -> System.err.println("  " + p));
+    }
     System.out.flush();
     System.err.flush();
-    Runtime.getRuntime().halt(ExitCodes.OK);
+    Runtime.getRuntime().halt(drained ? ExitCodes.OK : ExitCodes.FAILURE);
   }
 }

@@ -67,10 +67,15 @@ final class DaemonProcess implements AutoCloseable {
 
   /** SIGTERM, then the exit code. */
   int terminate() throws InterruptedException {
+    return terminate(Duration.ofSeconds(60));
+  }
+
+  /** SIGTERM, then the exit code, waiting at most {@code limit}. */
+  int terminate(Duration limit) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("daemon did not exit within 60 s of SIGTERM; log: " + log);
+      throw new AssertionError("daemon did not exit within " + limit + " of SIGTERM; log: " + log);
     }
     return process.exitValue();
   }

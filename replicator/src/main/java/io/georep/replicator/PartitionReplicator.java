@@ -153,6 +153,10 @@ public final class PartitionReplicator {
   private record RetentionRead(Object epoch, Long firstLedger, Throwable failure)
       implements Command {}
 
+  /** The source's ledgers, asked for when a redelivery came from below the checkpoint's ledger. */
+  private record SourceVerified(Object epoch, PersistentTopicInternalStats stats, Throwable failure)
+      implements Command {}
+
   private enum PruneTick implements Command {
     INSTANCE
   }
@@ -356,6 +360,9 @@ public final class PartitionReplicator {
   private long lastSentSequenceId = -1;
   private int savedAnchorCount;
   private final CursorAcks cursorAcks;
+  // Whether the source is known to be the one the checkpoint came from (see verifySource).
+  private boolean sourceVerified;
+  private boolean verifyingSource;
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -603,6 +610,7 @@ public final class PartitionReplicator {
         .onMessage(SendsCompleted.class, this::onSendsCompleted)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
         .onMessage(GapChecked.class, this::onGapChecked)
+        .onMessage(SourceVerified.class, this::onSourceVerified)
         .onMessage(RetentionRead.class, this::onRetentionRead)
         .onMessageEquals(PruneTick.INSTANCE, this::onPruneTick)
         .onMessageEquals(Resume.INSTANCE, this::onResume)
@@ -682,6 +690,8 @@ public final class PartitionReplicator {
       return fail("sequence-id", e);
     } catch (StateStoreException e) {
       return fail("state", e);
+    } catch (java.io.UncheckedIOException e) {
+      return fail("receive", e.getCause());
     }
     metrics.inFlight(inFlightMessages);
     requestMore();
@@ -715,6 +725,9 @@ public final class PartitionReplicator {
     }
     Position position = Positions.of(sourceId);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
+      if (mustVerifySource(position)) {
+        return false;
+      }
       metrics.replaySkipped();
       settleReplay(sourceId, position);
       return true;
@@ -823,13 +836,21 @@ public final class PartitionReplicator {
     Position last =
         new Position(entry.ledgerId(), entry.entryId(), entry.isBatch() ? messages - 1 : -1);
     if (highestTaken != null && last.compareTo(highestTaken) <= 0) {
+      if (mustVerifySource(last)) {
+        return false;
+      }
       metrics.replaySkipped();
       settleReplay(entry.messageId(), last);
       entry.payload().release();
       return true;
     }
     if (EntryMessages.mayHideProvenance(entry)) {
-      return takeMessagesOf(entry);
+      try {
+        return takeMessagesOf(entry);
+      } catch (RuntimeException e) {
+        entry.payload().release(); // not held: the pipeline fails
+        throw e;
+      }
     }
     long publishTime = metadata.getPublishTime();
     int route = 0; // one producer: entries go to the matching partition only
@@ -845,7 +866,13 @@ public final class PartitionReplicator {
     }
     // The id of its last message: where the target holds part of the entry (sent message by
     // message before), the rest still goes (as a duplicate of that part, never a loss).
-    long sequenceId = number(last, entry.isBatch() ? messages : 0);
+    long sequenceId;
+    try {
+      sequenceId = number(last, entry.isBatch() ? messages : 0);
+    } catch (RuntimeException e) {
+      entry.payload().release(); // not sent, not held: the pipeline fails
+      throw e;
+    }
     if (sequenceId <= targetLastSequenceIds[route]) {
       noteTaken(last);
       metrics.replaySkipped();
@@ -926,6 +953,79 @@ public final class PartitionReplicator {
         cursorAcks.written(ackId);
       }
     }
+  }
+
+  /**
+   * Whether a redelivery at {@code position} must wait until the source is known to be the one the
+   * checkpoint came from: a message from a ledger older than the checkpoint's is either an old
+   * message redelivered (the cursor lagged the checkpoint) or a new one on a source that was
+   * rebuilt, whose ledger ids started again from below. Skipping the latter would lose it silently,
+   * so the source's ledgers are read once (see {@link #onSourceVerified}).
+   */
+  private boolean mustVerifySource(Position position) {
+    if (sourceVerified
+        || lastFlushed == null
+        || position.ledgerId() >= lastFlushed.source().ledgerId()) {
+      return false;
+    }
+    if (!verifyingSource) {
+      verifyingSource = true;
+      context.pipeToSelf(
+          resources.sourceAdmin().topics().getInternalStatsAsync(settings.sourceTopic()),
+          (stats, err) -> new SourceVerified(epoch, stats, err));
+    }
+    return true;
+  }
+
+  /**
+   * The checkpoint's ledger is gone and every ledger the source has is older: the source was
+   * rebuilt (or the topic deleted and recreated on a cluster whose ledger ids started again). The
+   * documented policy: report it, forget the checkpoint's position (and the position map and
+   * sequence anchors of the old source), and replicate the new source from where the cursor stands;
+   * sequence ids start above everything the target holds, so nothing new is dropped.
+   */
+  private Behavior<Command> onSourceVerified(SourceVerified msg) {
+    if (msg.epoch() != epoch) {
+      return Behaviors.same();
+    }
+    verifyingSource = false;
+    if (msg.failure() != null) {
+      return fail("source-topic", msg.failure());
+    }
+    sourceVerified = true;
+    long checkpointLedger = lastFlushed.source().ledgerId();
+    List<Long> ledgers =
+        msg.stats().ledgers == null
+            ? List.of()
+            : msg.stats().ledgers.stream().map(l -> l.ledgerId).toList();
+    boolean rebuilt = ledgers.stream().allMatch(l -> l < checkpointLedger);
+    if (rebuilt) {
+      String description =
+          String.format(
+              "%s: the source no longer holds ledger %d of georep's checkpoint %s, and all its"
+                  + " ledgers (%s) are older: the source cluster was rebuilt or the topic recreated"
+                  + " from scratch; georep forgets the checkpoint and replicates the new source"
+                  + " from its cursor",
+              settings.sourceTopic(), checkpointLedger, lastFlushed.source(), ledgers);
+      metrics.event("source-rebuilt", description);
+      context.getLog().warn(description);
+      try {
+        resources.positionMap().prune(key, Long.MAX_VALUE);
+        resources.checkpoints().putAnchors(key, List.of());
+      } catch (StateStoreException e) {
+        return fail("state", e);
+      }
+      long floor = lastSentSequenceId;
+      for (long id : targetLastSequenceIds) {
+        floor = Math.max(floor, id);
+      }
+      numbering = new SequenceNumbering(List.of(), floor);
+      savedAnchorCount = 0;
+      highestTaken = null;
+      lastFlushed = null;
+      gapReportedUpTo = null;
+    }
+    return onResume();
   }
 
   /** The sequence id of a message; saves the anchors it needed before anything is sent. */
@@ -1385,7 +1485,7 @@ public final class PartitionReplicator {
         .onMessage(EntryReceived.class, this::onEntryReceivedWhileDraining)
         .onMessage(SendsCompleted.class, this::onSentWhileDraining)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
-        .onMessageEquals(DrainTimeout.INSTANCE, this::closeAndStop)
+        .onMessageEquals(DrainTimeout.INSTANCE, this::onDrainTimeout)
         .onSignal(PreRestart.class, s -> onStopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -1406,6 +1506,21 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> onSentWhileDraining(SendsCompleted msg) {
+    if (msg.epoch() != epoch) {
+      return Behaviors.same();
+    }
+    if (sendFailed) {
+      for (InFlight entry : inFlight) {
+        if (entry.completed && entry.failure != null) {
+          // Shutting down: no restart. What settled before it is checkpointed; it and what
+          // follows it go again at the next start.
+          Throwable root = rootCause(entry.failure);
+          metrics.error(ErrorKinds.of("send", root), describe(root));
+          settleCompletedBefore(entry);
+          return closeAndStop(false);
+        }
+      }
+    }
     Behavior<Command> next = onSendsCompleted(msg);
     if (next != Behaviors.<Command>same()) {
       return next;
@@ -1413,7 +1528,32 @@ public final class PartitionReplicator {
     return inFlight.isEmpty() ? closeAndStop() : Behaviors.same();
   }
 
+  private Behavior<Command> onDrainTimeout() {
+    metrics.error(
+        "drain",
+        inFlightMessages
+            + " messages were still in flight after "
+            + DRAIN_LIMIT.toSeconds()
+            + " s of draining; they go again at the next start");
+    return closeAndStop(false);
+  }
+
+  /** Settles the completed sends at the head of the queue, up to (not including) {@code stop}. */
+  private void settleCompletedBefore(InFlight stop) {
+    for (InFlight entry : inFlight) {
+      if (entry == stop || !entry.completed) {
+        break;
+      }
+      entry.done = true;
+    }
+    settleHead();
+  }
+
   private Behavior<Command> closeAndStop() {
+    return closeAndStop(true);
+  }
+
+  private Behavior<Command> closeAndStop(boolean drained) {
     try {
       flush();
       acknowledgeDurable(true);
@@ -1428,13 +1568,19 @@ public final class PartitionReplicator {
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, null));
     return Behaviors.receive(Command.class)
-        .onMessage(Closed.class, msg -> stopped())
+        .onMessage(Closed.class, msg -> drained ? stopped() : undrained())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
   }
 
   private Behavior<Command> stopped() {
     metrics.state(TopicState.STOPPED);
+    metrics.inFlight(0);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> undrained() {
+    metrics.state(TopicState.UNDRAINED);
     metrics.inFlight(0);
     return Behaviors.stopped();
   }
@@ -1515,8 +1661,20 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> onStopped() {
-    // Last resort when stopped from outside: release the broker-side producer and consumer.
+    // Last resort when stopped from outside (the actor system terminating after a drain timed
+    // out): keep what the target confirmed, then release the broker-side producer and consumer.
     if (!producers.isEmpty() || consumer != null) {
+      try {
+        flush();
+        acknowledgeDurable(true);
+      } catch (RuntimeException e) {
+        context
+            .getLog()
+            .warn("{}: last checkpoint not written: {}", settings.sourceTopic(), e.toString());
+      }
+      if (!inFlight.isEmpty() && metrics.state() != TopicState.STOPPED) {
+        metrics.state(TopicState.UNDRAINED);
+      }
       closeClients();
     }
     abandonInFlight();

@@ -58,6 +58,36 @@ public final class PulsarClients {
    * client is closed.
    */
   public static PulsarClient client(ClusterConfig cluster, Timer timer) {
+    return client(cluster, timer, DEFAULT_MEMORY_LIMIT_BYTES);
+  }
+
+  /** What a client may hold in pending sends unless the links need more. */
+  public static final long DEFAULT_MEMORY_LIMIT_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The largest message a broker accepts by default; one may go beyond a link's in-flight bytes.
+   */
+  static final long MAX_MESSAGE_BYTES = 5L * 1024 * 1024;
+
+  /**
+   * The memory limit of the daemon's client of {@code cluster}: {@link
+   * #DEFAULT_MEMORY_LIMIT_BYTES}, plus what every link sending to it may have in flight (its
+   * in-flight bytes, and one message beyond them, which goes alone). The client refuses a send past
+   * its limit ({@code MemoryBufferIsFull}, since georep's producers do not block): a fixed limit
+   * did so once several links' in-flight limits added up past it.
+   */
+  public static long memoryLimitFor(io.georep.config.GeorepConfig config, String cluster) {
+    long limit = DEFAULT_MEMORY_LIMIT_BYTES;
+    for (io.georep.config.LinkConfig link : config.links()) {
+      if (link.target().equals(cluster)) {
+        limit += link.options().inFlightBytes() + MAX_MESSAGE_BYTES;
+      }
+    }
+    return limit;
+  }
+
+  /** {@link #client(ClusterConfig, Timer)} with a memory limit of its own. */
+  public static PulsarClient client(ClusterConfig cluster, Timer timer, long memoryLimitBytes) {
     try {
       ClientBuilder builder =
           PulsarClient.builder()
@@ -68,9 +98,9 @@ public final class PulsarClients {
               // link resumes within seconds, and a producer the target refuses (backlog quota,
               // permission) fails with the broker's reason soon after the operation timeout.
               .maxBackoffInterval(5, TimeUnit.SECONDS)
-              // Pending sends: above the link's in-flight bytes (12 MiB by default) so that no send
-              // is refused for memory, within the 96 MiB of direct memory bin/georep gives the JVM.
-              .memoryLimit(64, org.apache.pulsar.client.api.SizeUnit.MEGA_BYTES)
+              // Pending sends: above what the links may have in flight (memoryLimitFor), so that no
+              // send is refused for memory.
+              .memoryLimit(memoryLimitBytes, org.apache.pulsar.client.api.SizeUnit.BYTES)
               // The client's own per-producer and per-consumer statistics (quantile sketches
               // updated on every message) cost ~5% of georep's CPU; georep counts for itself.
               .statsInterval(0, TimeUnit.SECONDS)

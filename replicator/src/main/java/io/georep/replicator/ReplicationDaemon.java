@@ -36,6 +36,7 @@ public final class ReplicationDaemon implements AutoCloseable {
   private final Instant startedAt = Instant.now();
   private final ActorSystem<ReplicationGuardian.Command> system;
   private final List<LinkStatusBoard> boards;
+  private volatile List<String> undrained = List.of();
   private final Map<String, PulsarClient> clients;
   private final Map<String, PulsarAdmin> admins;
   private final Timer clientTimer;
@@ -75,10 +76,16 @@ public final class ReplicationDaemon implements AutoCloseable {
             new LinkSupervisor.Runtime(
                 link,
                 clients.computeIfAbsent(
-                    source.name(), n -> PulsarClients.client(source, clientTimer)),
+                    source.name(),
+                    n ->
+                        PulsarClients.client(
+                            source, clientTimer, PulsarClients.memoryLimitFor(config, n))),
                 admins.computeIfAbsent(source.name(), n -> PulsarClients.admin(source)),
                 clients.computeIfAbsent(
-                    target.name(), n -> PulsarClients.client(target, clientTimer)),
+                    target.name(),
+                    n ->
+                        PulsarClients.client(
+                            target, clientTimer, PulsarClients.memoryLimitFor(config, n))),
                 admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
                 checkpoints,
                 positionMap,
@@ -124,10 +131,8 @@ public final class ReplicationDaemon implements AutoCloseable {
       CompletionStage<Done> drained =
           AskPattern.ask(system, ReplicationGuardian.Shutdown::new, timeout, system.scheduler());
       drained.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      return true;
     } catch (Exception e) {
       log.warn("links did not drain within {}: {}", timeout, e.toString());
-      return false;
     } finally {
       system.terminate();
       try {
@@ -137,6 +142,43 @@ public final class ReplicationDaemon implements AutoCloseable {
       }
       closeAll(clients, admins, clientTimer);
     }
+    undrained = undrainedPartitions();
+    if (!undrained.isEmpty()) {
+      log.warn(
+          "{} partition(s) stopped without the target confirming every send in flight (they go"
+              + " again at the next start): {}",
+          undrained.size(),
+          String.join(", ", undrained));
+    }
+    return undrained.isEmpty();
+  }
+
+  /**
+   * After {@link #shutdown}: the source partitions ({@code link: topic}) that did not stop cleanly,
+   * with the reason where one is known. Empty before and after a clean shutdown.
+   */
+  public List<String> undrained() {
+    return undrained;
+  }
+
+  private List<String> undrainedPartitions() {
+    List<String> names = new java.util.ArrayList<>();
+    for (LinkStatusBoard board : boards) {
+      DaemonStatus.LinkStatus link = board.snapshot();
+      for (DaemonStatus.TopicStatus topic : link.topics()) {
+        if (topic.state() != TopicState.STOPPED) {
+          names.add(
+              link.name()
+                  + ": "
+                  + topic.sourceTopic()
+                  + " ("
+                  + topic.state()
+                  + (topic.lastError() == null ? "" : ", " + topic.lastError())
+                  + ")");
+        }
+      }
+    }
+    return List.copyOf(names);
   }
 
   @Override

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * never in scope. A topic with a v1 name ({@code persistent://tenant/cluster/namespace/topic}) is
  * not replicated: it is listed apart, as skipped, and the others of the link go on. A topic whose
  * patterns cannot be matched in time ({@link ScopeConfig#includes} bounds them, since the matching
- * runs on the admin client's I/O thread) is left out with a warning that names it, once per
- * lister.
+ * runs on the admin client's I/O thread) is left out with a warning that names it, once per lister.
  */
 public final class TopicLister {
 

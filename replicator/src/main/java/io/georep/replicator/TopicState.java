@@ -11,5 +11,10 @@ public enum TopicState {
   /** Stopping: no new reads, waiting for in-flight sends. */
   DRAINING,
   /** Stopped cleanly (daemon shutdown or topic left the scope); its checkpoint is kept. */
-  STOPPED
+  STOPPED,
+  /**
+   * Stopped without the target confirming every send in flight (a send failed while draining, or
+   * the drain timed out): what was settled is checkpointed, the rest goes again at the next start.
+   */
+  UNDRAINED
 }

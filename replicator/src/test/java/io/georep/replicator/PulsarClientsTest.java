@@ -89,4 +89,33 @@ class PulsarClientsTest {
           .contains(Map.entry("Authorization", "Bearer token-2-renewed"));
     }
   }
+
+  @Test
+  void theMemoryLimitCoversWhatEveryLinkIntoTheClusterMayHaveInFlight() throws Exception {
+    String yaml =
+        String.join(
+            "\n",
+            "clusters:",
+            "  east: { serviceUrl: 'pulsar://127.0.0.1:1', adminUrl: 'http://127.0.0.1:2' }",
+            "  west: { serviceUrl: 'pulsar://127.0.0.1:3', adminUrl: 'http://127.0.0.1:4' }",
+            "  south: { serviceUrl: 'pulsar://127.0.0.1:5', adminUrl: 'http://127.0.0.1:6' }",
+            "state: { dir: /tmp/unused }",
+            "links:",
+            "  - { name: a, source: east, target: west, scope: { namespaces: [t/a] },"
+                + " limits: { inFlightBytes: 40000000 } }",
+            "  - { name: b, source: south, target: west, scope: { namespaces: [t/b] },"
+                + " limits: { inFlightBytes: 30000000 } }",
+            "  - { name: c, source: west, target: east, scope: { namespaces: [t/c] } }",
+            "");
+    io.georep.config.GeorepConfig config =
+        io.georep.config.ConfigLoader.parse(yaml, "test", java.util.Map.of());
+    long message = 5L * 1024 * 1024;
+
+    assertThat(PulsarClients.memoryLimitFor(config, "west"))
+        .isEqualTo(64L * 1024 * 1024 + 40_000_000 + message + 30_000_000 + message)
+        .isGreaterThan(64L * 1024 * 1024);
+    assertThat(PulsarClients.memoryLimitFor(config, "east"))
+        .isEqualTo(64L * 1024 * 1024 + config.links().get(2).options().inFlightBytes() + message);
+    assertThat(PulsarClients.memoryLimitFor(config, "south")).isEqualTo(64L * 1024 * 1024);
+  }
 }

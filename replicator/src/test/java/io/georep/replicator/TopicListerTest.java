@@ -7,17 +7,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.slf4j.LoggerFactory;
-
 import io.georep.config.ScopeConfig;
 import io.georep.replicator.TopicLister.SkippedTopic;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** What a namespace's listing yields: topics in scope, and v1 names skipped (once per topic). */
 class TopicListerTest {
@@ -69,7 +68,8 @@ class TopicListerTest {
   }
 
   private static TopicLister lister(List<Pattern> exclude) {
-    return new TopicLister(null, "l", new ScopeConfig(true, List.of(), List.of(), List.of(), exclude));
+    return new TopicLister(
+        null, "l", new ScopeConfig(true, List.of(), List.of(), List.of(), exclude));
   }
 
   @Test

@@ -217,6 +217,35 @@ final class ChildJvmPulsarCluster extends StartableCluster {
   }
 
   @Override
+  public synchronized void freeze() {
+    signal("STOP");
+  }
+
+  @Override
+  public synchronized void unfreeze() {
+    signal("CONT");
+  }
+
+  private void signal(String which) {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new PulsarClusterException("the broker of " + name() + " is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + which, Long.toString(p.pid())).start();
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new PulsarClusterException(
+            "kill -" + which + " " + p.pid() + " failed for the broker of " + name());
+      }
+    } catch (java.io.IOException e) {
+      throw new PulsarClusterException("cannot run kill -" + which + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PulsarClusterException("interrupted while signalling the broker", e);
+    }
+  }
+
+  @Override
   public synchronized void restart() {
     stop();
     start();

@@ -93,6 +93,19 @@ public interface PulsarCluster extends AutoCloseable {
   void kill();
 
   /**
+   * Freezes the broker (SIGSTOP), for fault tests: its sockets stay open and answer nothing, like a
+   * broker stalled by a full disk or a long GC pause. {@link #unfreeze()} lets it go on.
+   */
+  default void freeze() {
+    throw new UnsupportedOperationException("this backend cannot freeze a broker");
+  }
+
+  /** Lets a frozen broker go on (SIGCONT). */
+  default void unfreeze() {
+    throw new UnsupportedOperationException("this backend cannot freeze a broker");
+  }
+
+  /**
    * Stops the broker if it runs, then starts it again on the same ports with the same data, and
    * returns when it is ready.
    */
