@@ -61,13 +61,29 @@ final class GeorepConfigReader {
   }
 
   private static Optional<StateConfig> state(NodeReader node) {
-    return node.fields(List.of("dir"))
+    return node.fields(List.of("dir", "syncInterval"))
         .flatMap(
-            fields ->
-                fields
-                    .optional("dir")
-                    .map(dir -> dir.file().map(StateConfig::new))
-                    .orElse(Optional.of(StateConfig.defaults())));
+            fields -> {
+              Optional<java.nio.file.Path> dir =
+                  fields
+                      .optional("dir")
+                      .map(NodeReader::file)
+                      .orElse(Optional.of(StateConfig.defaults().dir()));
+              Optional<java.time.Duration> sync =
+                  fields
+                      .optional("syncInterval")
+                      .map(
+                          n ->
+                              n.parse("duration", Durations::parse)
+                                  .flatMap(
+                                      d ->
+                                          n.check(
+                                              d,
+                                              !d.isNegative() && !d.isZero(),
+                                              "must be positive")))
+                      .orElse(Optional.of(StateConfig.DEFAULT_SYNC_INTERVAL));
+              return dir.flatMap(d -> sync.map(s -> new StateConfig(d, s)));
+            });
   }
 
   private static Optional<HttpConfig> http(NodeReader node) {

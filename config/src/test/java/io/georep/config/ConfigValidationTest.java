@@ -385,6 +385,26 @@ class ConfigValidationTest {
                 + " (0.0.0.0 listens on every interface)");
   }
 
+  @Test
+  void theStateSyncIntervalIsReadAndMustBePositive() throws Exception {
+    String links =
+        links("east west { namespaces: [sales/orders] }").substring(THREE_CLUSTERS.length());
+    GeorepConfig config =
+        ConfigLoader.parse(
+            THREE_CLUSTERS + "state: { dir: /tmp/s, syncInterval: 250ms }\n" + links,
+            "t",
+            Map.of());
+    assertThat(config.state().syncInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(ConfigLoader.parse(THREE_CLUSTERS + links, "t", Map.of()).state().syncInterval())
+        .isEqualTo(StateConfig.DEFAULT_SYNC_INTERVAL);
+
+    assertThat(problems(THREE_CLUSTERS + "state: { dir: /tmp/s, syncInterval: 0s }\n" + links))
+        .singleElement()
+        .asString()
+        .contains("state.syncInterval")
+        .contains("must be positive");
+  }
+
   private static final String THREE_CLUSTERS =
       TWO_CLUSTERS
           + "  north: { serviceUrl: \"pulsar://north:6650\", adminUrl: \"http://north:8080\" }\n";

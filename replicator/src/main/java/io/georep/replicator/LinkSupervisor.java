@@ -41,7 +41,8 @@ public final class LinkSupervisor {
       CheckpointStore checkpoints,
       PositionMap positionMap,
       MeterRegistry registry,
-      EntryQueueBudget entryQueue) {}
+      EntryQueueBudget entryQueue,
+      Duration checkpointSyncInterval) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -75,9 +76,6 @@ public final class LinkSupervisor {
   }
 
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
-
-  /** How long the source cursor may wait for a checkpoint to be fsynced (see CursorAcks). */
-  private static final Duration CHECKPOINT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
   private final ActorContext<Command> context;
   private final Runtime runtime;
@@ -375,7 +373,7 @@ public final class LinkSupervisor {
             link.options().partitionInFlightMessages(),
             link.options().partitionInFlightBytes(),
             CHECKPOINT_INTERVAL,
-            CHECKPOINT_SYNC_INTERVAL,
+            runtime.checkpointSyncInterval(),
             link.options().enableTargetDeduplication(),
             // A routed topic sends each message where its key says: only messages can do that.
             link.options().forwarding() == Forwarding.ENTRIES && !routing.isRouted());

@@ -351,6 +351,9 @@ public final class PartitionReplicator {
   private Position lastTarget; // where the target put the last forwarded message, null if none
   // Source → target positions settled since the last flush; written with the checkpoint.
   private final PositionRunBuilder positionRuns = new PositionRunBuilder();
+  private final List<io.georep.state.PositionRun> unwrittenRuns = new ArrayList<>();
+  // The state store refused a write: nothing more is taken until a write succeeds again.
+  private boolean stateBlocked;
   private long forwardedCount;
   // Per producer: -1 unless the target deduplicates; then the highest sequence id it persisted.
   private long[] targetLastSequenceIds = new long[0];
@@ -385,7 +388,12 @@ public final class PartitionReplicator {
 
   private Behavior<Command> starting() {
     metrics.state(TopicState.STARTING);
-    lastFlushed = resources.checkpoints().get(key).orElse(null);
+    try {
+      lastFlushed = resources.checkpoints().get(key).orElse(null);
+    } catch (StateStoreException e) {
+      // e.g. a corrupt checkpoint, named in the message; retried with backoff, nothing is sent.
+      return fail("state", e);
+    }
     if (lastFlushed != null) {
       highestTaken = lastFlushed.source();
       lastSentSequenceId = lastFlushed.sequenceId();
@@ -622,7 +630,8 @@ public final class PartitionReplicator {
   }
 
   private boolean hasRoom() {
-    return held == null
+    return !stateBlocked
+        && held == null
         && heldEntry == null
         && inFlightMessages < settings.maxInFlightMessages()
         && inFlightBytes < settings.maxInFlightBytes();
@@ -671,6 +680,11 @@ public final class PartitionReplicator {
    */
   private <T> Behavior<Command> takeAll(
       T first, Predicate<T> take, Poll<T> poll, java.util.function.Consumer<T> hold) {
+    if (stateBlocked && first != null) {
+      // Arrived after the store refused a write: it waits with the rest.
+      hold.accept(first);
+      return Behaviors.same();
+    }
     try {
       if (first != null && !take.test(first)) {
         hold.accept(first);
@@ -742,7 +756,13 @@ public final class PartitionReplicator {
       settle(new InFlight(sourceId, position, message.getPublishTime(), 0, 1, false, route));
       return true;
     }
-    long sequenceId = number(position, batchSize);
+    long sequenceId;
+    try {
+      sequenceId = number(position, batchSize);
+    } catch (StateStoreException e) {
+      blockOnState(e); // held until the store takes writes again
+      return false;
+    }
     if (sequenceId <= targetLastSequenceIds[route]) {
       // The target persisted it already (its deduplication state says so): sending it again
       // next to new messages would get the whole batch dropped.
@@ -869,6 +889,9 @@ public final class PartitionReplicator {
     long sequenceId;
     try {
       sequenceId = number(last, entry.isBatch() ? messages : 0);
+    } catch (StateStoreException e) {
+      blockOnState(e); // held until the store takes writes again
+      return false;
     } catch (RuntimeException e) {
       entry.payload().release(); // not sent, not held: the pipeline fails
       throw e;
@@ -1291,7 +1314,10 @@ public final class PartitionReplicator {
     }
     settleHead();
     metrics.inFlight(inFlightMessages);
-    if (held != null && !timers.isTimerActive(Resume.INSTANCE) && !fetchingSchema) {
+    if (held != null
+        && !timers.isTimerActive(Resume.INSTANCE)
+        && !fetchingSchema
+        && !stateBlocked) {
       // Refused room earlier: some came back now.
       self.tell(Resume.INSTANCE);
     }
@@ -1391,12 +1417,66 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onFlushTick() {
     try {
+      if (stateBlocked) {
+        probeState();
+      }
       flush();
       acknowledgeDurable(false);
     } catch (StateStoreException e) {
-      return fail("state", e);
+      blockOnState(e);
+      return Behaviors.same();
+    }
+    if (stateBlocked) {
+      unblockState();
     }
     return Behaviors.same();
+  }
+
+  /**
+   * The state store refused a write (a full disk, an I/O error): the partition stops taking
+   * messages, so that nothing is sent that could not be checkpointed, and shows a {@code state}
+   * error. What is in flight completes; checkpoints, anchors and the cursor wait. No restart: a
+   * restart would send the unacknowledged window again each time. {@link #onFlushTick} tries again
+   * every checkpoint interval (the store reopens itself at most once a second).
+   */
+  private void blockOnState(StateStoreException e) {
+    if (stateBlocked) {
+      return;
+    }
+    stateBlocked = true;
+    metrics.error("state", describe(e));
+    context
+        .getLog()
+        .warn(
+            "{}: the state store refused a write; stopped taking messages: {}",
+            settings.sourceTopic(),
+            e.getMessage());
+  }
+
+  /** A write while blocked: anchors not yet saved, else the last checkpoint again. */
+  private void probeState() {
+    if (numbering != null && numbering.hasUnsaved()) {
+      List<SequenceAnchor> anchors = numbering.anchors();
+      resources.checkpoints().putAnchors(key, anchors);
+      savedAnchorCount = anchors.size();
+      numbering.saved();
+    } else if (lastAcked == null && lastFlushed != null) {
+      resources.checkpoints().putAll(Map.of(key, lastFlushed));
+    } else if (lastAcked == null && numbering != null) {
+      resources.checkpoints().putAnchors(key, numbering.anchors());
+    }
+  }
+
+  private void unblockState() {
+    stateBlocked = false;
+    metrics.state(TopicState.RUNNING);
+    context
+        .getLog()
+        .info("{}: the state store takes writes again; going on", settings.sourceTopic());
+    if ((held != null || heldEntry != null) && !fetchingSchema) {
+      self.tell(Resume.INSTANCE);
+    }
+    requestMore();
   }
 
   /** Writes the checkpoint, then moves the source cursor to it. */
@@ -1405,7 +1485,6 @@ public final class PartitionReplicator {
       return;
     }
     InFlight acked = lastAcked;
-    lastAcked = null;
     Position source = acked.source;
     Checkpoint checkpoint =
         new Checkpoint(
@@ -1417,15 +1496,19 @@ public final class PartitionReplicator {
             System.currentTimeMillis());
     if (!BenchDiagnostics.stateWritesDisabled()) {
       long start = System.nanoTime();
-      resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, positionRuns.drain()));
+      // Runs of a write that failed stay for the next one.
+      unwrittenRuns.addAll(positionRuns.drain());
+      resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, unwrittenRuns));
+      unwrittenRuns.clear();
       metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+    lastAcked = null;
     lastFlushed = checkpoint;
-    pruneAnchors(source);
     MessageId ackId = cursorIdOf(acked.sourceId);
     if (ackId != null) {
       cursorAcks.written(ackId);
     }
+    pruneAnchors(source);
   }
 
   /**

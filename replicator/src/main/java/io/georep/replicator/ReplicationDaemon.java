@@ -90,7 +90,8 @@ public final class ReplicationDaemon implements AutoCloseable {
                 checkpoints,
                 positionMap,
                 registry,
-                entryQueue);
+                entryQueue,
+                config.state().syncInterval());
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));

@@ -147,12 +147,13 @@ final class RocksDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
 
   private final Path directory;
-  private final RocksDB db;
+  // Replaced by a reopen after a failed write (under the lifecycle's write lock).
+  private RocksDB db;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions familyOptions;
 
   /** Index 0 is {@code default}, then those of {@link #families}. */
-  private final List<ColumnFamilyHandle> handles;
+  private List<ColumnFamilyHandle> handles;
 
   /**
    * The handle of each family; a read-only store opened on a directory written by an older georep
@@ -177,6 +178,11 @@ final class RocksDatabase implements AutoCloseable {
   private boolean closed;
   private boolean readOnly;
 
+  // A write failed (a full disk, an I/O error): RocksDB refuses every later write until reopened.
+  private volatile boolean writeFailed;
+  private long lastReopenNanos;
+  private static final long REOPEN_INTERVAL_NANOS = 1_000_000_000L;
+
   private RocksDatabase(
       Path directory,
       RocksDB db,
@@ -188,8 +194,85 @@ final class RocksDatabase implements AutoCloseable {
     this.dbOptions = dbOptions;
     this.familyOptions = familyOptions;
     this.handles = handles;
+    mapFamilies();
+  }
+
+  private void mapFamilies() {
+    families.clear();
     for (int i = 1; i < handles.size(); i++) {
       families.put(familyOf(handles.get(i)), handles.get(i));
+    }
+  }
+
+  /**
+   * After a failed write, RocksDB keeps refusing writes (the write-ahead log is in error) even once
+   * the disk has room again; reopening the store recovers what the log holds and lets writes go on.
+   * Tried before a write, at most once a second; a reopen that fails is tried again later.
+   */
+  private void recoverFromFailedWrite(String what) {
+    if (!writeFailed) {
+      return;
+    }
+    lifecycle.writeLock().lock();
+    try {
+      if (!writeFailed || closed) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - lastReopenNanos < REOPEN_INTERVAL_NANOS) {
+        throw new StateStoreException(
+            "cannot "
+                + what
+                + " in state directory "
+                + directory
+                + ": an earlier write failed; the store is reopened at most once a second");
+      }
+      lastReopenNanos = now;
+      handles.forEach(ColumnFamilyHandle::close);
+      db.close();
+      List<ColumnFamilyHandle> fresh = new ArrayList<>();
+      db = RocksDB.open(dbOptions, directory.toString(), descriptors(familyOptions, null), fresh);
+      handles = fresh;
+      mapFamilies();
+      writeFailed = false;
+      LOG.warn("Reopened state store {} after a failed write", directory);
+    } catch (RocksDBException e) {
+      throw new StateStoreException(
+          "cannot "
+              + what
+              + ": the state store at "
+              + directory
+              + " could not be reopened after a failed write: "
+              + e.getMessage(),
+          e);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  /** {@code default}, then each family (those in {@code existing} only, unless it is null). */
+  private static List<ColumnFamilyDescriptor> descriptors(
+      ColumnFamilyOptions familyOptions, List<String> existing) {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
+    for (Family family : Family.values()) {
+      if (existing == null || existing.contains(family.id)) {
+        descriptors.add(new ColumnFamilyDescriptor(family.id.getBytes(UTF_8), familyOptions));
+      }
+    }
+    return descriptors;
+  }
+
+  /** Runs a write; a failure marks the store for a reopen before the next write. */
+  private <T> T writing(String what, RocksCall<T> call) {
+    recoverFromFailedWrite(what);
+    try {
+      return guarded(what, call);
+    } catch (StateStoreException e) {
+      if (e.getCause() instanceof RocksDBException) {
+        writeFailed = true;
+      }
+      throw e;
     }
   }
 
@@ -224,14 +307,8 @@ final class RocksDatabase implements AutoCloseable {
     // native memory down, since each family's memtable claims its arena blocks on first write.
     ColumnFamilyOptions familyOptions =
         new ColumnFamilyOptions().setWriteBufferSize(4L * 1024 * 1024);
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
-    List<String> existing = readOnly ? existingFamilies(directory) : null;
-    for (Family family : Family.values()) {
-      if (existing == null || existing.contains(family.id)) {
-        descriptors.add(new ColumnFamilyDescriptor(family.id.getBytes(UTF_8), familyOptions));
-      }
-    }
+    List<ColumnFamilyDescriptor> descriptors =
+        descriptors(familyOptions, readOnly ? existingFamilies(directory) : null);
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       RocksDB db =
@@ -319,7 +396,7 @@ final class RocksDatabase implements AutoCloseable {
 
   /** {@link #write(String, BatchFill)}; {@code synced} fsyncs the log before returning. */
   void write(String what, boolean synced, BatchFill fill) {
-    guarded(
+    writing(
         what,
         () -> {
           try (WriteBatch batch = new WriteBatch()) {
@@ -345,7 +422,7 @@ final class RocksDatabase implements AutoCloseable {
         return;
       }
       long covering = writes.get();
-      guarded(
+      writing(
           what,
           () -> {
             db.syncWal();
@@ -356,7 +433,7 @@ final class RocksDatabase implements AutoCloseable {
   }
 
   void delete(String what, Family family, byte[] key) {
-    guarded(
+    writing(
         what,
         () -> {
           db.delete(handle(family), writeOptions, key);
@@ -397,7 +474,7 @@ final class RocksDatabase implements AutoCloseable {
    * the cost does not grow with the number of keys deleted.
    */
   void deleteRange(String what, Family family, byte[] fromInclusive, byte[] toExclusive) {
-    guarded(
+    writing(
         what,
         () -> {
           db.deleteRange(handle(family), writeOptions, fromInclusive, toExclusive);

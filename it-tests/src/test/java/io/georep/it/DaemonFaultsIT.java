@@ -1,0 +1,216 @@
+package io.georep.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.georep.testkit.PulsarCluster;
+import io.georep.testkit.PulsarClusterSpec;
+import io.georep.testkit.PulsarClustersExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults around the daemon itself. SIGTERM drains it in order (stop reading, wait for what is in
+ * flight, write the checkpoints, move the cursors, close) and exits 0; when the target cannot
+ * confirm what is in flight (its broker frozen with SIGSTOP), the daemon still stops, exits
+ * non-zero and names the partition, and the next run delivers what was not confirmed. A full disk
+ * under the state store (a real tmpfs, filled up) stops the partition with a visible {@code state}
+ * error and sends nothing more; once there is room it goes on by itself, and nothing is lost or
+ * duplicated.
+ */
+class DaemonFaultsIT {
+  @RegisterExtension
+  static final PulsarClustersExtension clusters =
+      PulsarClustersExtension.of(
+          PulsarClusterSpec.builder("east").build(), PulsarClusterSpec.builder("west").build());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void aDaemonThatCannotDrainExitsNonZeroNamingThePartitionAndLosesNothing() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String namespace = "shutdown/orders";
+    String topic = "persistent://" + namespace + "/orders";
+    east.createNamespaces(namespace);
+    west.createNamespaces(namespace);
+    Path config = dir.resolve("georep.yaml");
+    Files.writeString(
+        config,
+        GeorepYaml.config(
+            dir.resolve("state"),
+            GeorepYaml.link("shutdown", "east", "west", "{ namespaces: [" + namespace + "] }"),
+            east,
+            west));
+    Path log = dir.resolve("daemon.log");
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        Producer<byte[]> producer = source.newProducer(Schema.BYTES).topic(topic).create();
+        DaemonProcess daemon = new DaemonProcess(config, log)) {
+      daemon.start();
+      send(producer, 0, 200);
+      await("the first 200 on the target (log: " + log + ")")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Topics.readAll(target, topic).size() == 200);
+
+      west.freeze();
+      try {
+        send(producer, 200, 300);
+        await("sends waiting on the frozen target")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> inFlight(daemon) > 0);
+        int exit = daemon.terminate(Duration.ofSeconds(120));
+        assertThat(exit).as("exit code; log:\n%s", daemon.logTail()).isEqualTo(3);
+        assertThat(Files.readString(log))
+            .contains("stopped without draining every partition")
+            .contains("shutdown: " + topic);
+      } finally {
+        west.unfreeze();
+      }
+
+      daemon.start();
+      await("all 500 on the target after the restart (log: " + log + ")")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> Topics.readAll(target, topic).size() >= 500);
+      assertThat(daemon.terminate(Duration.ofSeconds(60))).as("a drained daemon exits 0").isZero();
+      assertThat(
+              Topics.readAll(target, topic).stream()
+                  .map(m -> new String(m.getData(), StandardCharsets.UTF_8))
+                  .distinct()
+                  .count())
+          .as("every message, none lost")
+          .isEqualTo(500);
+    }
+  }
+
+  @Test
+  void aFullDiskStopsSendingVisiblyAndReplicationResumesByItselfOnceThereIsRoom() throws Exception {
+    Path disk = dir.resolve("small-disk");
+    Files.createDirectories(disk);
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString())
+            .redirectErrorStream(true)
+            .start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting needs root");
+    try {
+      PulsarCluster east = clusters.get("east");
+      PulsarCluster west = clusters.get("west");
+      String namespace = "faults/disk";
+      String topic = "persistent://" + namespace + "/orders";
+      east.createNamespaces(namespace);
+      west.createNamespaces(namespace);
+      String yaml =
+          GeorepYaml.config(
+              disk.resolve("state"),
+              GeorepYaml.link("disk", "east", "west", "{ namespaces: [" + namespace + "] }"),
+              east,
+              west);
+      try (PulsarClient source = east.newClient();
+          PulsarClient target = west.newClient();
+          Producer<byte[]> producer = source.newProducer(Schema.BYTES).topic(topic).create();
+          io.georep.cli.DaemonRunner runner =
+              io.georep.cli.DaemonRunner.start(
+                  io.georep.config.ConfigLoader.parse(yaml, "faults-it", java.util.Map.of()),
+                  new io.georep.cli.HostPort("127.0.0.1", 0))) {
+        send(producer, 0, 200);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> Topics.readAll(target, topic).size() == 200);
+
+        Path filler = fill(disk.resolve("filler"));
+        send(producer, 200, 10);
+        await("a state error on the partition")
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(runner.status().links().get(0).topics())
+                        .singleElement()
+                        .satisfies(
+                            t -> {
+                              assertThat(t.state())
+                                  .isEqualTo(io.georep.replicator.TopicState.ERROR);
+                              assertThat(t.lastError()).contains("No space left on device");
+                            }));
+        int beforeMore = Topics.readAll(target, topic).size();
+        send(producer, 210, 290);
+        await("nothing more is sent while the store refuses writes")
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> Topics.readAll(target, topic).size() == beforeMore);
+        assertThat(beforeMore).isLessThanOrEqualTo(210);
+
+        Files.delete(filler);
+        await("every message once, after the disk has room again")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> Topics.readAll(target, topic).size() >= 500);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(runner.status().links().get(0).topics())
+                        .singleElement()
+                        .satisfies(
+                            t ->
+                                assertThat(t.state())
+                                    .isEqualTo(io.georep.replicator.TopicState.RUNNING)));
+        var arrived =
+            Topics.readAll(target, topic).stream()
+                .map(m -> new String(m.getData(), StandardCharsets.UTF_8))
+                .toList();
+        assertThat(arrived).as("no duplicates, none missing").hasSize(500).doesNotHaveDuplicates();
+      }
+    } finally {
+      new ProcessBuilder("umount", "-l", disk.toString()).start().waitFor();
+    }
+  }
+
+  /** Writes to {@code file} until the disk is full. */
+  private static Path fill(Path file) throws java.io.IOException {
+    byte[] block = new byte[64 * 1024];
+    try (var out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (java.io.IOException full) {
+      return file;
+    }
+  }
+
+  private static void send(Producer<byte[]> producer, int from, int count) throws Exception {
+    for (int i = from; i < from + count; i++) {
+      producer.sendAsync(Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+    }
+    producer.flush();
+  }
+
+  /**
+   * Messages in flight over the daemon's topics, from its status API; 0 when it does not answer.
+   */
+  private static long inFlight(DaemonProcess daemon) throws Exception {
+    String status = daemon.status();
+    if (status.isEmpty()) {
+      return 0;
+    }
+    long sum = 0;
+    for (JsonNode link : JSON.readTree(status).path("links")) {
+      for (JsonNode t : link.path("topics")) {
+        sum += t.path("inFlight").asLong();
+      }
+    }
+    return sum;
+  }
+}
