@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       StatusCommand.class,
       SyncCommand.class,
+      StateCommand.class,
       SandboxCommand.class
     })
 public final class Georep implements Runnable {
