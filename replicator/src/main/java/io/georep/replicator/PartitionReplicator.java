@@ -1637,16 +1637,7 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> closeAndStop(boolean drained) {
-    try {
-      flush();
-      acknowledgeDurable(true);
-    } catch (StateStoreException e) {
-      // Stopping anyway: what the target acknowledged since the last durable checkpoint goes
-      // again next time (the cursor stays behind it).
-      context
-          .getLog()
-          .warn("{}: last checkpoint not written: {}", settings.sourceTopic(), e.getMessage());
-    }
+    checkpointBeforeClosing();
     abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, null));
@@ -1654,6 +1645,22 @@ public final class PartitionReplicator {
         .onMessage(Closed.class, msg -> drained ? stopped() : undrained())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
+  }
+
+  /**
+   * Writes the last checkpoint and moves the cursor to it before the pipeline closes. Where the
+   * store refuses, the cursor stays behind the last durable checkpoint: what the target confirmed
+   * since goes again next time, nothing is lost.
+   */
+  private void checkpointBeforeClosing() {
+    try {
+      flush();
+      acknowledgeDurable(true);
+    } catch (StateStoreException e) {
+      context
+          .getLog()
+          .warn("{}: last checkpoint not written: {}", settings.sourceTopic(), e.getMessage());
+    }
   }
 
   private Behavior<Command> stopped() {
@@ -1686,18 +1693,7 @@ public final class PartitionReplicator {
             settings.targetTopic(),
             errorKind,
             describe(root));
-    try {
-      flush();
-      acknowledgeDurable(true);
-    } catch (StateStoreException e) {
-      // Failing already; the cursor stays behind the last durable checkpoint.
-      context
-          .getLog()
-          .debug(
-              "{}: checkpoint not written while failing: {}",
-              settings.sourceTopic(),
-              e.getMessage());
-    }
+    checkpointBeforeClosing();
     abandonInFlight();
     timers.cancelAll();
     context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, root));
@@ -1747,14 +1743,7 @@ public final class PartitionReplicator {
     // Last resort when stopped from outside (the actor system terminating after a drain timed
     // out): keep what the target confirmed, then release the broker-side producer and consumer.
     if (!producers.isEmpty() || consumer != null) {
-      try {
-        flush();
-        acknowledgeDurable(true);
-      } catch (RuntimeException e) {
-        context
-            .getLog()
-            .warn("{}: last checkpoint not written: {}", settings.sourceTopic(), e.toString());
-      }
+      checkpointBeforeClosing();
       if (!inFlight.isEmpty() && metrics.state() != TopicState.STOPPED) {
         metrics.state(TopicState.UNDRAINED);
       }
