@@ -85,7 +85,8 @@ class DaemonFaultsIT {
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> Topics.readAll(target, topic).size() >= 500);
-      assertThat(daemon.terminate(Duration.ofSeconds(60))).as("a drained daemon exits 0").isZero();
+      int cleanExit = daemon.terminate(Duration.ofSeconds(60));
+      assertThat(cleanExit).as("a drained daemon exits 0; log:\n%s", daemon.logTail()).isZero();
       assertThat(
               Topics.readAll(target, topic).stream()
                   .map(m -> new String(m.getData(), StandardCharsets.UTF_8))

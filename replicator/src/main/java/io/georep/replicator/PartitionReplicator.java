@@ -571,12 +571,15 @@ public final class PartitionReplicator {
       targetLastSequenceIds[i] = producers.get(i).getLastSequenceId();
       highestOnTarget = Math.max(highestOnTarget, targetLastSequenceIds[i]);
     }
-    // -1 means "no state" where the link switched deduplication on, else it may mean "off".
-    boolean targetKnowsUs = highestOnTarget >= 0 || settings.targetDeduplicates();
+    // -1 means "no state" where the link switched deduplication on, else it may mean "off". Only
+    // "no state at all" is reported: a smaller id than the checkpoint's is also what a change of
+    // partition counts leaves (the same producer name wrote several target partitions while the
+    // messages were routed by key, and the checkpoint holds the highest id of them all).
     if (lastFlushed != null
         && lastTarget != null
-        && targetKnowsUs
-        && highestOnTarget < lastFlushed.sequenceId()
+        && settings.targetDeduplicates()
+        && highestOnTarget < 0
+        && lastFlushed.sequenceId() >= 0
         && !routing.isRouted()) {
       // Policy: go on from the checkpoint. What the target lost is the target's loss; sending
       // it again would need the source data, which the cursor already released.

@@ -302,6 +302,10 @@ final class RocksDatabase implements AutoCloseable {
         new DBOptions()
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
+            // No preallocated log space: a full disk then fails the next write at once (and the
+            // partition stops with a state error), instead of after megabytes of checkpoints
+            // written into space the disk no longer has for anything else.
+            .setAllowFAllocate(false)
             .setKeepLogFileNum(5);
     // Checkpoints and position-map runs are small: 4 MiB memtables (not 64) keep the daemon's
     // native memory down, since each family's memtable claims its arena blocks on first write.
