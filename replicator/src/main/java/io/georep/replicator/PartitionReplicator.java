@@ -867,7 +867,7 @@ public final class PartitionReplicator {
       entry.payload().release();
       return true;
     }
-    if (EntryMessages.mayHideProvenance(entry)) {
+    if (EntryMessages.mayHideProvenance(entry) || checkpointInside(entry)) {
       try {
         return takeMessagesOf(entry);
       } catch (RuntimeException e) {
@@ -941,6 +941,21 @@ public final class PartitionReplicator {
     stages.sending(entry.arrivalNanos(), send.sentNanos);
     ((ProducerImpl<byte[]>) producers.get(route)).sendAsync(send.out, send);
     return true;
+  }
+
+  /**
+   * Whether what was taken ends inside this batch (a checkpoint written while forwarding messages,
+   * then the link switched to entries): the rest of it is taken message by message, so that the
+   * messages the target holds are not sent again with the entry.
+   */
+  private boolean checkpointInside(SourceEntry entry) {
+    return entry.isBatch()
+        && highestTaken != null
+        && highestTaken.ledgerId() == entry.ledgerId()
+        && highestTaken.entryId() == entry.entryId()
+        && highestTaken.batchIndex() >= 0
+        && highestTaken.batchIndex() < entry.messageCount() - 1
+        && entry.metadata().getEncryptionKeysCount() == 0;
   }
 
   /**
