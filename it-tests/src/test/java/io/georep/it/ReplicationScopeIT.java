@@ -300,6 +300,23 @@ class ReplicationScopeIT {
             .until(() -> !eastAdmin.topics().getList("scope/deleted").contains(gone));
         produce(eastClient, stays, "s", 5, 10);
         awaitCount(westClient, stays, 20);
+
+        // The event outlives the stopped replicator (its other meters are removed with it).
+        assertThat(runner.metrics())
+            .containsPattern(
+                "georep_events_total\\{kind=\"source-deleted\",link=\"deleted\",topic=\""
+                    + java.util.regex.Pattern.quote(gone)
+                    + "\",?[^}]*} 1\\.0");
+        var link = runner.status().links().get(0);
+        assertThat(link.lastError()).isNull();
+        assertThat(link.topics())
+            .singleElement()
+            .satisfies(
+                t -> {
+                  assertThat(t.sourceTopic()).isEqualTo(stays);
+                  assertThat(t.state()).isEqualTo(TopicState.RUNNING);
+                  assertThat(t.lastError()).isNull();
+                });
       }
     }
     try (StateStore store = StateStore.open(dir.resolve("state"))) {
