@@ -5,7 +5,9 @@
  * io.georep.testkit.PulsarClusterSpec}s, in parallel; {@link
  * io.georep.testkit.PulsarClustersExtension} does it for a JUnit 5 test class. By default each
  * cluster is a Pulsar standalone broker (broker, one bookie, RocksDB metadata) in a child JVM on
- * free local ports; where a Docker engine answers, a Testcontainers container instead.
+ * free local ports; where a Docker engine answers, a Testcontainers container instead. {@link
+ * io.georep.testkit.OAuth2TokenEndpoint} is an OAuth2 client-credentials identity provider on
+ * loopback that issues a cluster's tokens.
  *
  * <p>System properties:
  *
