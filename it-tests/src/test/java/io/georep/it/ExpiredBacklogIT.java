@@ -7,6 +7,7 @@ import io.georep.cli.DaemonRunner;
 import io.georep.cli.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.TopicState;
 import io.georep.testkit.KeyedWorkload;
 import io.georep.testkit.PulsarCluster;
@@ -58,7 +59,8 @@ class ExpiredBacklogIT {
         admin.topics().createPartitionedTopic(TOPIC, 2);
       }
     }
-    GeorepConfig config = config(east, west);
+    GeorepConfig config =
+        config("state", GeorepYaml.link("gap", "east", "west", "{ namespaces: [gap/orders] }"));
 
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient();
@@ -95,18 +97,7 @@ class ExpiredBacklogIT {
         assertThat(report.orderViolations()).isZero();
         // Each partition reports what it lost at the source: some of the 1,000 expired messages'
         // entries (batches), never more.
-        var topics =
-            await("a source-gap event on both partitions")
-                .atMost(Duration.ofSeconds(30))
-                .until(
-                    () -> runner.status().links().get(0).topics(),
-                    ts ->
-                        ts.size() == 2
-                            && ts.stream()
-                                .allMatch(
-                                    t ->
-                                        t.lastEvent() != null
-                                            && t.lastEvent().startsWith("source-gap: ")));
+        var topics = awaitEvent(runner, 2, "source-gap");
         long lostEntries = 0;
         for (var topic : topics) {
           java.util.regex.Matcher m =
@@ -135,13 +126,8 @@ class ExpiredBacklogIT {
     String topic = "persistent://gap/ttl/events";
     east.createNamespaces(namespace);
     west.createNamespaces(namespace);
-    String yaml =
-        GeorepYaml.config(
-            dir.resolve("state-ttl"),
-            GeorepYaml.link("ttl", "east", "west", "{ namespaces: [gap/ttl] }"),
-            east,
-            west);
-    GeorepConfig config = ConfigLoader.parse(yaml, "ttl-it", Map.of());
+    GeorepConfig config =
+        config("state-ttl", GeorepYaml.link("ttl", "east", "west", "{ namespaces: [gap/ttl] }"));
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient();
         PulsarAdmin eastAdmin = east.newAdmin()) {
@@ -180,15 +166,7 @@ class ExpiredBacklogIT {
                     assertThat(Topics.readAll(target, topic))
                         .extracting(m -> new String(m.getData()))
                         .containsExactlyElementsOf(expected));
-        var status =
-            await("a source-gap event")
-                .atMost(Duration.ofSeconds(30))
-                .until(
-                    () -> runner.status().links().get(0).topics(),
-                    ts ->
-                        ts.size() == 1
-                            && ts.get(0).lastEvent() != null
-                            && ts.get(0).lastEvent().startsWith("source-gap: "));
+        var status = awaitEvent(runner, 1, "source-gap");
         assertThat(status.get(0).lastEvent())
             .startsWith("source-gap: 30 source entries of " + topic + " after georep's checkpoint")
             .contains("message TTL");
@@ -220,18 +198,15 @@ class ExpiredBacklogIT {
     String topic = "persistent://gap/recreated/events";
     east.createNamespaces("gap/recreated");
     west.createNamespaces("gap/recreated");
-    String yaml =
-        GeorepYaml.config(
-            dir.resolve("state-recreated"),
+    GeorepConfig config =
+        config(
+            "state-recreated",
             GeorepYaml.link(
                 "recreated",
                 "east",
                 "west",
                 "{ namespaces: [gap/recreated] }",
-                "deduplication: enable"),
-            east,
-            west);
-    GeorepConfig config = ConfigLoader.parse(yaml, "recreated-it", Map.of());
+                "deduplication: enable"));
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient();
         PulsarAdmin westAdmin = west.newAdmin();
@@ -250,15 +225,7 @@ class ExpiredBacklogIT {
       after.send(300);
 
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
-        var status =
-            await("a target-sequence-behind event")
-                .atMost(Duration.ofSeconds(30))
-                .until(
-                    () -> runner.status().links().get(0).topics(),
-                    ts ->
-                        ts.size() == 1
-                            && ts.get(0).lastEvent() != null
-                            && ts.get(0).lastEvent().startsWith("target-sequence-behind: "));
+        var status = awaitEvent(runner, 1, "target-sequence-behind");
         assertThat(status.get(0).lastEvent())
             .contains(topic)
             .contains("georep continues after its checkpoint");
@@ -276,6 +243,22 @@ class ExpiredBacklogIT {
             .contains("georep_events_total{kind=\"target-sequence-behind\"");
       }
     }
+  }
+
+  /**
+   * The link's topics, once there are {@code count} and the last event of each is a {@code kind}.
+   */
+  private static List<DaemonStatus.TopicStatus> awaitEvent(
+      DaemonRunner runner, int count, String kind) {
+    return await("a " + kind + " event on " + count + " topic(s)")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> runner.status().links().get(0).topics(),
+            ts ->
+                ts.size() == count
+                    && ts.stream()
+                        .allMatch(
+                            t -> t.lastEvent() != null && t.lastEvent().startsWith(kind + ": ")));
   }
 
   /** {@code count} messages {@code prefix-0, ...}, one entry each. */
@@ -303,13 +286,10 @@ class ExpiredBacklogIT {
         .getMsgBacklog();
   }
 
-  private GeorepConfig config(PulsarCluster east, PulsarCluster west) throws Exception {
+  /** A config with {@code link} between east and west, its state in {@code stateDir} of dir. */
+  private GeorepConfig config(String stateDir, String link) throws Exception {
     String yaml =
-        GeorepYaml.config(
-            dir.resolve("state"),
-            GeorepYaml.link("gap", "east", "west", "{ namespaces: [gap/orders] }"),
-            east,
-            west);
+        GeorepYaml.config(dir.resolve(stateDir), link, clusters.get("east"), clusters.get("west"));
     return ConfigLoader.parse(yaml, "gap-it", Map.of());
   }
 }
