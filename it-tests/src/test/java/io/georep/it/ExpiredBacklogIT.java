@@ -7,6 +7,8 @@ import io.georep.cli.DaemonRunner;
 import io.georep.cli.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.TopicState;
 import io.georep.testkit.KeyedWorkload;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
@@ -17,22 +19,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Source messages leave georep's cursor unread while the daemon is stopped (as a TTL makes them).
- * Every message produced after that gap reaches a deduplicating target, none twice: the sequence
- * ids, taken from source positions, keep growing across the gap, so the target's deduplication
- * drops nothing new.
+ * Source messages leave georep's cursor unread while the daemon is stopped: skipped by an operator,
+ * or expired by a real message TTL (reported as a {@code source-gap} with the exact count). Every
+ * message produced after that gap reaches a deduplicating target, none twice: the sequence ids,
+ * taken from source positions, keep growing across the gap, so the target's deduplication drops
+ * nothing new.
  */
 class ExpiredBacklogIT {
   @RegisterExtension
   static final PulsarClustersExtension clusters =
       PulsarClustersExtension.of(
-          PulsarClusterSpec.builder("east").build(),
+          // A message TTL is applied by the broker's expiry check, every 5 minutes by default.
+          PulsarClusterSpec.builder("east")
+              .brokerSetting("messageExpiryCheckIntervalInMinutes", "1")
+              .build(),
           PulsarClusterSpec.builder("west").deduplication(true).build());
 
   private static final String TOPIC = "persistent://gap/orders/orders";
@@ -51,7 +59,8 @@ class ExpiredBacklogIT {
         admin.topics().createPartitionedTopic(TOPIC, 2);
       }
     }
-    GeorepConfig config = config(east, west);
+    GeorepConfig config =
+        config("state", GeorepYaml.link("gap", "east", "west", "{ namespaces: [gap/orders] }"));
 
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient();
@@ -88,18 +97,7 @@ class ExpiredBacklogIT {
         assertThat(report.orderViolations()).isZero();
         // Each partition reports what it lost at the source: some of the 1,000 expired messages'
         // entries (batches), never more.
-        var topics =
-            await("a source-gap event on both partitions")
-                .atMost(Duration.ofSeconds(30))
-                .until(
-                    () -> runner.status().links().get(0).topics(),
-                    ts ->
-                        ts.size() == 2
-                            && ts.stream()
-                                .allMatch(
-                                    t ->
-                                        t.lastEvent() != null
-                                            && t.lastEvent().startsWith("source-gap: ")));
+        var topics = awaitEvent(runner, 2, "source-gap");
         long lostEntries = 0;
         for (var topic : topics) {
           java.util.regex.Matcher m =
@@ -120,24 +118,95 @@ class ExpiredBacklogIT {
   }
 
   @Test
+  void messagesExpiredByAMessageTtlWhileTheDaemonIsStoppedAreReportedAsAGapWithTheirCount()
+      throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String namespace = "gap/ttl";
+    String topic = "persistent://gap/ttl/events";
+    east.createNamespaces(namespace);
+    west.createNamespaces(namespace);
+    GeorepConfig config =
+        config("state-ttl", GeorepYaml.link("ttl", "east", "west", "{ namespaces: [gap/ttl] }"));
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        PulsarAdmin eastAdmin = east.newAdmin()) {
+      eastAdmin.topics().createNonPartitionedTopic(topic);
+      sendUnbatched(source, topic, "before", 20);
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> Topics.readAll(target, topic).size() == 20);
+      }
+
+      // While georep is stopped: 30 entries (one message each) expire by the namespace's TTL.
+      sendUnbatched(source, topic, "expired", 30);
+      eastAdmin.namespaces().setNamespaceMessageTTL(namespace, 1);
+      await("the broker's expiry check moved georep's cursor past the 30")
+          .atMost(Duration.ofSeconds(150))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> backlog(eastAdmin, topic, "georep-ttl") == 0);
+      eastAdmin.namespaces().removeNamespaceMessageTTL(namespace);
+      await().until(() -> eastAdmin.namespaces().getNamespaceMessageTTL(namespace) == null);
+      sendUnbatched(source, topic, "after", 25);
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          expected.add("before-" + i);
+        }
+        for (int i = 0; i < 25; i++) {
+          expected.add("after-" + i);
+        }
+        await("the 25 after the gap, and nothing else")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () ->
+                    assertThat(Topics.readAll(target, topic))
+                        .extracting(m -> new String(m.getData()))
+                        .containsExactlyElementsOf(expected));
+        var status = awaitEvent(runner, 1, "source-gap");
+        assertThat(status.get(0).lastEvent())
+            .startsWith("source-gap: 30 source entries of " + topic + " after georep's checkpoint")
+            .contains("message TTL");
+        assertThat(status.get(0).state()).isEqualTo(TopicState.RUNNING);
+        assertThat(status.get(0).lastError()).isNull();
+        assertThat(runner.metrics())
+            .containsPattern(
+                "georep_source_gap_entries_total\\{link=\"ttl\",topic=\""
+                    + java.util.regex.Pattern.quote(topic)
+                    + "\",?} 30\\.0")
+            .containsPattern(
+                "georep_events_total\\{kind=\"source-gap\",link=\"ttl\",topic=\""
+                    + java.util.regex.Pattern.quote(topic)
+                    + "\",?} 1\\.0");
+
+        // Replication goes on after the gap.
+        sendUnbatched(source, topic, "later", 5);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> Topics.readAll(target, topic).size() == 50);
+      }
+    }
+  }
+
+  @Test
   void aTargetThatLostItsDeduplicationStateIsReportedAndReplicationGoesOn() throws Exception {
     PulsarCluster east = clusters.get("east");
     PulsarCluster west = clusters.get("west");
     String topic = "persistent://gap/recreated/events";
     east.createNamespaces("gap/recreated");
     west.createNamespaces("gap/recreated");
-    String yaml =
-        GeorepYaml.config(
-            dir.resolve("state-recreated"),
+    GeorepConfig config =
+        config(
+            "state-recreated",
             GeorepYaml.link(
                 "recreated",
                 "east",
                 "west",
                 "{ namespaces: [gap/recreated] }",
-                "deduplication: enable"),
-            east,
-            west);
-    GeorepConfig config = ConfigLoader.parse(yaml, "recreated-it", Map.of());
+                "deduplication: enable"));
     try (PulsarClient source = east.newClient();
         PulsarClient target = west.newClient();
         PulsarAdmin westAdmin = west.newAdmin();
@@ -156,15 +225,7 @@ class ExpiredBacklogIT {
       after.send(300);
 
       try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
-        var status =
-            await("a target-sequence-behind event")
-                .atMost(Duration.ofSeconds(30))
-                .until(
-                    () -> runner.status().links().get(0).topics(),
-                    ts ->
-                        ts.size() == 1
-                            && ts.get(0).lastEvent() != null
-                            && ts.get(0).lastEvent().startsWith("target-sequence-behind: "));
+        var status = awaitEvent(runner, 1, "target-sequence-behind");
         assertThat(status.get(0).lastEvent())
             .contains(topic)
             .contains("georep continues after its checkpoint");
@@ -184,6 +245,38 @@ class ExpiredBacklogIT {
     }
   }
 
+  /**
+   * The link's topics, once there are {@code count} and the last event of each is a {@code kind}.
+   */
+  private static List<DaemonStatus.TopicStatus> awaitEvent(
+      DaemonRunner runner, int count, String kind) {
+    return await("a " + kind + " event on " + count + " topic(s)")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> runner.status().links().get(0).topics(),
+            ts ->
+                ts.size() == count
+                    && ts.stream()
+                        .allMatch(
+                            t -> t.lastEvent() != null && t.lastEvent().startsWith(kind + ": ")));
+  }
+
+  /** {@code count} messages {@code prefix-0, ...}, one entry each. */
+  private static void sendUnbatched(PulsarClient client, String topic, String prefix, int count)
+      throws Exception {
+    try (Producer<byte[]> producer =
+        client.newProducer(Schema.BYTES).topic(topic).enableBatching(false).create()) {
+      for (int i = 0; i < count; i++) {
+        producer.newMessage().key(prefix).value((prefix + "-" + i).getBytes()).send();
+      }
+    }
+  }
+
+  private static long backlog(PulsarAdmin admin, String topic, String subscription)
+      throws Exception {
+    return admin.topics().getStats(topic).getSubscriptions().get(subscription).getMsgBacklog();
+  }
+
   private static long backlog(PulsarAdmin admin) throws Exception {
     return admin
         .topics()
@@ -193,13 +286,10 @@ class ExpiredBacklogIT {
         .getMsgBacklog();
   }
 
-  private GeorepConfig config(PulsarCluster east, PulsarCluster west) throws Exception {
+  /** A config with {@code link} between east and west, its state in {@code stateDir} of dir. */
+  private GeorepConfig config(String stateDir, String link) throws Exception {
     String yaml =
-        GeorepYaml.config(
-            dir.resolve("state"),
-            GeorepYaml.link("gap", "east", "west", "{ namespaces: [gap/orders] }"),
-            east,
-            west);
+        GeorepYaml.config(dir.resolve(stateDir), link, clusters.get("east"), clusters.get("west"));
     return ConfigLoader.parse(yaml, "gap-it", Map.of());
   }
 }

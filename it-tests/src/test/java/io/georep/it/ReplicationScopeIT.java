@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a running link picks up by itself: topics and partitions created after it started, within
- * its include/exclude patterns; and an active-active pair that never sends a message back.
+ * its include/exclude patterns, also across tenants with {@code cluster: true}; what it lets go (a
+ * topic deleted on the source, a topic excluded by a changed config); and an active-active pair
+ * that never sends a message back.
  */
 class ReplicationScopeIT {
   @RegisterExtension
@@ -56,7 +58,11 @@ class ReplicationScopeIT {
           "scope/mismatch",
           "scope/routed",
           "scope/deleted",
-          "scope/limited");
+          "scope/limited",
+          "scope/leaving",
+          "whole-a/one",
+          "whole-a/two",
+          "whole-b/three");
     }
   }
 
@@ -117,6 +123,133 @@ class ReplicationScopeIT {
       // Excluded and not-included topics never reach the target.
       List<String> targetTopics = westAdmin.topics().getList("scope/discovered");
       assertThat(targetTopics).noneMatch(t -> t.contains("events-tmp") || t.endsWith("/other"));
+    }
+  }
+
+  @Test
+  void aClusterLinkReplicatesEveryTenantAndNamespaceInItsPatternsAndANewNamespaceToo()
+      throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String orders = "persistent://whole-a/one/orders";
+    String events = "persistent://whole-a/two/events";
+    String logs = "persistent://whole-b/three/logs";
+    String scratch = "persistent://whole-b/three/logs-tmp";
+    String later = "persistent://whole-b/later/audit";
+    // The whole cluster, narrowed by the patterns to this test's tenants (the other tests' topics
+    // share the source): include on "namespace/local", exclude on the local name.
+    GeorepConfig config =
+        config(
+            link(
+                "whole",
+                "east",
+                "west",
+                "{ cluster: true, include: [\"whole-.*\"], exclude: [\".*-tmp\"] }"));
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      eastAdmin.topics().createPartitionedTopic(orders, 2);
+      for (String topic : List.of(events, logs, scratch)) {
+        eastAdmin.topics().createNonPartitionedTopic(topic);
+      }
+      for (String topic : List.of(orders, events, logs, scratch)) {
+        produce(eastClient, topic, "first", 20);
+      }
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> westAdmin.topics().getPartitionedTopicList("whole-a/one").contains(orders));
+        awaitCount(westClient, orders, 20);
+        awaitCount(westClient, events, 20);
+        awaitCount(westClient, logs, 20);
+
+        // A namespace created while the link runs (on both sides, as an operator or metadata sync
+        // would): its topics are found by the next discovery.
+        east.createNamespaces("whole-b/later");
+        west.createNamespaces("whole-b/later");
+        eastAdmin.topics().createNonPartitionedTopic(later);
+        produce(eastClient, later, "later", 15);
+        awaitCount(westClient, later, 15);
+        produce(eastClient, orders, "second", 10);
+        awaitCount(westClient, orders, 30);
+
+        assertThat(runner.status().links().get(0).topics())
+            .extracting(t -> t.sourceTopic())
+            .containsExactlyInAnyOrder(
+                orders + "-partition-0", orders + "-partition-1", events, logs, later);
+        assertThat(westAdmin.topics().getList("whole-b/three")).doesNotContain(scratch);
+        assertThat(Topics.readAll(westClient, later))
+            .extracting(m -> new String(m.getData()))
+            .containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 15).mapToObj(i -> "m" + i).toList());
+      }
+    }
+  }
+
+  @Test
+  void aTopicExcludedByAChangedConfigStopsAndNothingMoreArrives() throws Exception {
+    String kept = "persistent://scope/leaving/kept";
+    String dropped = "persistent://scope/leaving/dropped";
+    try (PulsarAdmin eastAdmin = clusters.get("east").newAdmin();
+        PulsarClient eastClient = clusters.get("east").newClient();
+        PulsarClient westClient = clusters.get("west").newClient()) {
+      eastAdmin.topics().createNonPartitionedTopic(kept);
+      eastAdmin.topics().createNonPartitionedTopic(dropped);
+      GeorepConfig before =
+          config(link("leaving", "east", "west", "{ namespaces: [scope/leaving] }"));
+      try (DaemonRunner runner = DaemonRunner.start(before, new HostPort("127.0.0.1", 0))) {
+        produce(eastClient, kept, "k", 10);
+        produce(eastClient, dropped, "d", 10);
+        awaitCount(westClient, kept, 10);
+        awaitCount(westClient, dropped, 10);
+      }
+
+      // The daemon reads its config only at start: the operator excludes the topic and restarts it.
+      GeorepConfig after =
+          config(
+              link(
+                  "leaving",
+                  "east",
+                  "west",
+                  "{ namespaces: [scope/leaving], exclude: [\"dropped\"] }"));
+      try (DaemonRunner runner = DaemonRunner.start(after, new HostPort("127.0.0.1", 0))) {
+        produce(eastClient, kept, "k", 10);
+        produce(eastClient, dropped, "d", 10);
+        awaitCount(westClient, kept, 20);
+        // Several discovery rounds later: never listed, nothing more on the target.
+        await()
+            .during(Duration.ofSeconds(4))
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  assertThat(runner.status().links().get(0).topics())
+                      .extracting(t -> t.sourceTopic())
+                      .containsExactly(kept);
+                  assertThat(Topics.readAll(westClient, dropped)).hasSize(10);
+                });
+        // georep's subscription on the excluded topic stays and holds what was not forwarded (as
+        // entries: the producer batched the 10).
+        assertThat(
+                eastAdmin
+                    .topics()
+                    .getStats(dropped)
+                    .getSubscriptions()
+                    .get("georep-leaving")
+                    .getMsgBacklog())
+            .isPositive();
+      }
+    }
+    try (StateStore store = StateStore.open(dir.resolve("state"))) {
+      assertThat(store.checkpoints().get(new SourcePartition("leaving", dropped)))
+          .get()
+          .extracting(Checkpoint::forwardedCount)
+          .isEqualTo(10L);
+      assertThat(store.checkpoints().get(new SourcePartition("leaving", kept)))
+          .get()
+          .extracting(Checkpoint::forwardedCount)
+          .isEqualTo(20L);
     }
   }
 
@@ -300,6 +433,23 @@ class ReplicationScopeIT {
             .until(() -> !eastAdmin.topics().getList("scope/deleted").contains(gone));
         produce(eastClient, stays, "s", 5, 10);
         awaitCount(westClient, stays, 20);
+
+        // The event outlives the stopped replicator (its other meters are removed with it).
+        assertThat(runner.metrics())
+            .containsPattern(
+                "georep_events_total\\{kind=\"source-deleted\",link=\"deleted\",topic=\""
+                    + java.util.regex.Pattern.quote(gone)
+                    + "\",?[^}]*} 1\\.0");
+        var link = runner.status().links().get(0);
+        assertThat(link.lastError()).isNull();
+        assertThat(link.topics())
+            .singleElement()
+            .satisfies(
+                t -> {
+                  assertThat(t.sourceTopic()).isEqualTo(stays);
+                  assertThat(t.state()).isEqualTo(TopicState.RUNNING);
+                  assertThat(t.lastError()).isNull();
+                });
       }
     }
     try (StateStore store = StateStore.open(dir.resolve("state"))) {

@@ -85,6 +85,8 @@ public final class LinkSupervisor {
   private final LinkFlowControl flow;
   private final Set<String> preparing = new HashSet<>();
   private final Set<String> skippedReported = new HashSet<>();
+  // Running partitions discovery no longer lists, told to drain once.
+  private final Set<String> unlisted = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -146,10 +148,20 @@ public final class LinkSupervisor {
       }
     }
     for (var entry : replicators.entrySet()) {
-      if (!inScope.contains(entry.getKey())) {
+      if (!inScope.contains(entry.getKey()) && unlisted.add(entry.getKey())) {
+        // The scope is read once, at start: a running partition no longer listed was deleted on
+        // the source (it, or its namespace). Discovery often sees that before the partition's
+        // consumer does, so the event is recorded here unless the partition recorded it itself.
+        PartitionReplicatorMetrics metrics = board.partitions().get(entry.getKey());
+        if (metrics != null && metrics.state() != TopicState.STOPPED) {
+          metrics.event("source-deleted", entry.getKey() + " no longer exists on the source");
+        }
         context
             .getLog()
-            .info("{} left the scope of link {}: stopping", entry.getKey(), link.name());
+            .info(
+                "{} no longer exists on the source of link {}: stopping",
+                entry.getKey(),
+                link.name());
         entry.getValue().tell(PartitionReplicator.Drain.INSTANCE);
       }
     }
@@ -400,6 +412,7 @@ public final class LinkSupervisor {
 
   private Behavior<Command> onReplicatorStopped(ReplicatorStopped msg) {
     replicators.remove(msg.sourcePartition());
+    unlisted.remove(msg.sourcePartition());
     PartitionReplicatorMetrics metrics = board.partitions().remove(msg.sourcePartition());
     if (metrics != null) {
       metrics.close();

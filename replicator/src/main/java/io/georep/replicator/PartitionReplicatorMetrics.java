@@ -174,18 +174,19 @@ public final class PartitionReplicatorMetrics {
 
   /**
    * Records an event of the given kind (e.g. {@code source-gap}): not an error, the topic keeps its
-   * state, but operators need to know.
+   * state, but operators need to know. The event counters are not removed by {@link #close()}: an
+   * event such as {@code source-deleted} comes just before the partition stops, and would otherwise
+   * leave the registry before any scrape saw it.
    */
   void event(String kind, String description) {
     eventsByKind
         .computeIfAbsent(
             kind,
             k ->
-                register(
-                    Counter.builder("georep.events")
-                        .description("Noteworthy events by kind")
-                        .tags(tags.and("kind", k))
-                        .register(registry)))
+                Counter.builder("georep.events")
+                    .description("Noteworthy events by kind")
+                    .tags(tags.and("kind", k))
+                    .register(registry))
         .increment();
     lastEvent = kind + ": " + description;
     lastEventAt = Instant.now();
