@@ -354,6 +354,8 @@ public final class PartitionReplicator {
   private final List<io.georep.state.PositionRun> unwrittenRuns = new ArrayList<>();
   // The state store refused a write: nothing more is taken until a write succeeds again.
   private boolean stateBlocked;
+  // The source failed: what is in flight settles, nothing more is taken (failAfterSettling).
+  private boolean intakeStopped;
   private long forwardedCount;
   // Per producer: -1 unless the target deduplicates; then the highest sequence id it persisted.
   private long[] targetLastSequenceIds = new long[0];
@@ -634,6 +636,7 @@ public final class PartitionReplicator {
 
   private boolean hasRoom() {
     return !stateBlocked
+        && !intakeStopped
         && held == null
         && heldEntry == null
         && inFlightMessages < settings.maxInFlightMessages()
@@ -660,7 +663,7 @@ public final class PartitionReplicator {
     receiving = false;
     metrics.caughtUp(false);
     if (msg.failure() != null) {
-      return fail("receive", msg.failure());
+      return failAfterSettling("receive", msg.failure());
     }
     return takeFrom(msg.message());
   }
@@ -702,13 +705,13 @@ public final class PartitionReplicator {
         }
       }
     } catch (PulsarClientException e) {
-      return fail("receive", e);
+      return failAfterSettling("receive", e);
     } catch (SequenceNumbering.SequenceIdsExhaustedException e) {
       return fail("sequence-id", e);
     } catch (StateStoreException e) {
       return fail("state", e);
     } catch (java.io.UncheckedIOException e) {
-      return fail("receive", e.getCause());
+      return failAfterSettling("receive", e.getCause());
     }
     metrics.inFlight(inFlightMessages);
     requestMore();
@@ -837,7 +840,7 @@ public final class PartitionReplicator {
     receiving = false;
     metrics.caughtUp(false);
     if (msg.failure() != null) {
-      return fail("receive", msg.failure());
+      return failAfterSettling("receive", msg.failure());
     }
     return takeEntriesFrom(msg.entry());
   }
@@ -1691,6 +1694,46 @@ public final class PartitionReplicator {
     metrics.state(TopicState.UNDRAINED);
     metrics.inFlight(0);
     return Behaviors.stopped();
+  }
+
+  /**
+   * A failure on the source side (a corrupt entry, a consumer that failed): the sends in flight can
+   * still complete. Waits for them (at most the drain limit) and checkpoints what the target
+   * confirmed before failing: otherwise every restart that meets the same failure would send them
+   * again (duplicates growing with each restart on a target without deduplication), and the cursor
+   * would never pass them.
+   */
+  private Behavior<Command> failAfterSettling(String kind, Throwable cause) {
+    if (inFlight.isEmpty()) {
+      return fail(kind, cause);
+    }
+    intakeStopped = true;
+    timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            SendsCompleted.class,
+            msg -> {
+              Behavior<Command> next = onSendsCompleted(msg);
+              if (next != Behaviors.<Command>same()) {
+                return next; // a send failed: that failure goes first
+              }
+              return inFlight.isEmpty() ? fail(kind, cause) : Behaviors.same();
+            })
+        .onMessage(Received.class, msg -> Behaviors.same())
+        .onMessage(
+            EntryReceived.class,
+            msg -> {
+              if (msg.entry() != null) {
+                msg.entry().payload().release();
+              }
+              return Behaviors.same();
+            })
+        .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
+        .onMessageEquals(DrainTimeout.INSTANCE, () -> fail(kind, cause))
+        .onMessageEquals(Drain.INSTANCE, () -> closeAndStop(false))
+        .onSignal(PreRestart.class, s -> onStopped())
+        .onSignal(PostStop.class, s -> onStopped())
+        .build();
   }
 
   // ---- failing -----------------------------------------------------------------------------
