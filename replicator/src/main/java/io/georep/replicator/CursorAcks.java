@@ -27,9 +27,15 @@ final class CursorAcks {
     this.lastSync = nanoTime.getAsLong();
   }
 
-  /** A checkpoint that lets the cursor move to {@code cursorId} was written (not yet synced). */
+  /**
+   * A checkpoint that lets the cursor move to {@code cursorId} was written (not yet synced). The
+   * furthest such id waits; an earlier one (a redelivery a checkpoint covers) does not move it
+   * back.
+   */
   void written(MessageId cursorId) {
-    pending = cursorId;
+    if (pending == null || cursorId.compareTo(pending) > 0) {
+      pending = cursorId;
+    }
   }
 
   /** Whether the store should be synced now: something waits and the interval passed. */

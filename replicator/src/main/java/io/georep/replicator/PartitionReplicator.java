@@ -989,9 +989,7 @@ public final class PartitionReplicator {
    * partition would keep that backlog on the source until new traffic came.
    */
   private void settleReplay(MessageId sourceId, Position position) {
-    if (lastFlushed != null
-        && cursorAcks.pending() == null
-        && position.compareTo(lastFlushed.source()) <= 0) {
+    if (lastFlushed != null && position.compareTo(lastFlushed.source()) <= 0) {
       MessageId ackId = cursorIdOf(sourceId);
       if (ackId != null) {
         cursorAcks.written(ackId);

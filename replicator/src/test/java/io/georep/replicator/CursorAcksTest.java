@@ -38,4 +38,17 @@ class CursorAcksTest {
     clock.addAndGet(1);
     assertThat(acks.syncDue()).isTrue();
   }
+
+  @Test
+  void anEarlierIdDoesNotMoveTheWaitingOneBack() {
+    acks.written(new MessageIdImpl(2, 9, -1));
+    acks.written(new MessageIdImpl(2, 3, -1)); // a redelivery the checkpoint covers
+    acks.written(new MessageIdImpl(1, 50, -1));
+
+    clock.addAndGet(1_000_000_000L);
+    assertThat(acks.synced()).isEqualTo(new MessageIdImpl(2, 9, -1));
+
+    acks.written(new MessageIdImpl(2, 4, -1)); // after a sync: waits on its own
+    assertThat(acks.pending()).isEqualTo(new MessageIdImpl(2, 4, -1));
+  }
 }
