@@ -217,6 +217,24 @@ class DaemonFaultsIT {
     producer.flush();
   }
 
+  /** Whether the daemon's status API answers and every topic it lists is RUNNING (at least one). */
+  private static boolean topicsRunning(DaemonProcess daemon) throws Exception {
+    String status = daemon.status();
+    if (status.isEmpty()) {
+      return false;
+    }
+    int running = 0;
+    for (JsonNode link : JSON.readTree(status).path("links")) {
+      for (JsonNode t : link.path("topics")) {
+        if (!"RUNNING".equals(t.path("state").asText())) {
+          return false;
+        }
+        running++;
+      }
+    }
+    return running > 0;
+  }
+
   /**
    * Messages in flight over the daemon's topics, from its status API; 0 when it does not answer.
    */
