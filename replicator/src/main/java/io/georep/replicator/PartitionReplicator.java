@@ -1444,6 +1444,8 @@ public final class PartitionReplicator {
     } catch (StateStoreException e) {
       blockOnState(e);
       return Behaviors.same();
+    } catch (IllegalArgumentException e) {
+      return fail("state", e); // runs the store refuses: a bug, shown, never a silent stop
     }
     if (stateBlocked) {
       unblockState();
@@ -1515,8 +1517,16 @@ public final class PartitionReplicator {
             System.currentTimeMillis());
     if (!BenchDiagnostics.stateWritesDisabled()) {
       long start = System.nanoTime();
-      // Runs of a write that failed stay for the next one.
-      unwrittenRuns.addAll(positionRuns.drain());
+      // Runs of a write that failed stay for the next one; the builder's open run comes again,
+      // grown, with the same start: it replaces its earlier copy.
+      for (io.georep.state.PositionRun run : positionRuns.drain()) {
+        int last = unwrittenRuns.size() - 1;
+        if (last >= 0 && unwrittenRuns.get(last).sourceStart().equals(run.sourceStart())) {
+          unwrittenRuns.set(last, run);
+        } else {
+          unwrittenRuns.add(run);
+        }
+      }
       resources.checkpoints().putAll(Map.of(key, checkpoint), Map.of(key, unwrittenRuns));
       unwrittenRuns.clear();
       metrics.checkpointWrite().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -73,6 +73,38 @@ class FullDiskTest {
     }
   }
 
+  @Test
+  void aStoreReopenedWhileTheDiskIsStillFullRecoversOnceThereIsRoom() throws Exception {
+    SourcePartition partition = new SourcePartition("l", "persistent://t/ns/x");
+    try (StateStore store = StateStore.open(mount.resolve("state"))) {
+      store.checkpoints().putAll(Map.of(partition, checkpoint(1)));
+      Path filler = fill(mount.resolve("filler"));
+      // Failing writes, and reopens (at most once a second), for three seconds of a full disk.
+      long until = System.nanoTime() + 3_000_000_000L;
+      int failures = 0;
+      for (int i = 2; System.nanoTime() < until; i++) {
+        try {
+          store.checkpoints().putAll(Map.of(partition, checkpoint(i)));
+          store.checkpoints().sync();
+        } catch (StateStoreException expected) {
+          failures++;
+        }
+      }
+      assertThat(failures).isPositive();
+
+      Files.delete(filler);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .ignoreException(StateStoreException.class)
+          .untilAsserted(
+              () -> {
+                store.checkpoints().putAll(Map.of(partition, checkpoint(30_000)));
+                store.checkpoints().sync();
+              });
+      assertThat(store.checkpoints().get(partition)).contains(checkpoint(30_000));
+    }
+  }
+
   private static Path fill(Path file) throws IOException {
     byte[] block = new byte[64 * 1024];
     try (var out = Files.newOutputStream(file)) {
