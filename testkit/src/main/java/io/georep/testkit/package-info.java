@@ -6,9 +6,8 @@
  * io.georep.testkit.PulsarClustersExtension} does it for a JUnit 5 test class. By default each
  * cluster is a Pulsar standalone broker (broker, one bookie, RocksDB metadata) in a child JVM on
  * free local ports; with {@code georep.testkit.backend=docker}, a Testcontainers container instead
- * (no TLS, no restart). {@link
- * io.georep.testkit.OAuth2TokenEndpoint} is an OAuth2 client-credentials identity provider on
- * loopback that issues a cluster's tokens.
+ * (no TLS, no restart). {@link io.georep.testkit.OAuth2TokenEndpoint} is an OAuth2
+ * client-credentials identity provider on loopback that issues a cluster's tokens.
  *
  * <p>System properties:
  *
