@@ -397,7 +397,7 @@ class MetadataSyncIT {
                 () ->
                     west.topics().getList("mirror/ns").contains(fed)
                         && west.topics().getStats(fed).getPublishers().stream()
-                            .anyMatch(p -> p.getProducerName().startsWith("georep-feeder-")));
+                            .anyMatch(p -> p.getProducerName().startsWith("georep-feeder~")));
 
         Run planned = sync(config, "mirror", "--output", "json");
         assertThat(lines(JSON.readTree(planned.out).get("items")))
@@ -434,7 +434,7 @@ class MetadataSyncIT {
                 "SKIPPED ONLY_ON_TARGET TOPIC " + fed + " ",
                 "APPLIED ONLY_ON_TARGET TOPIC " + stale + " ");
         assertThat(JSON.readTree(mirrored.out).get("results").toString())
-            .contains("a running georep link writes to it (producer georep-feeder-east-");
+            .contains("a running georep link writes to it (producer georep-feeder~east~");
 
         assertThat(west.topics().getPartitionedTopicList("mirror/ns")).doesNotContain(stale);
         assertThat(west.topics().getList("mirror/ns")).contains(kept, fed);
