@@ -94,10 +94,17 @@ class DeduplicatedCrashIT extends DaemonCrashScenario {
       try (DaemonRunner runner =
           DaemonRunner.start(
               switchConfig(dir, east, west, "entries"), new HostPort("127.0.0.1", 0))) {
+        // Both partitions forwarding (each then has a checkpoint when it stops), over 1,000 in all.
         await("forwarding entries")
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(100))
-            .until(() -> runner.status().links().get(0).messagesForwarded() > 1_000);
+            .until(
+                () -> {
+                  var link = runner.status().links().get(0);
+                  return link.messagesForwarded() > 1_000
+                      && link.topics().size() == 2
+                      && link.topics().stream().allMatch(t -> t.messagesForwarded() > 0);
+                });
         assertThat(runner.stop()).as("drained").isTrue();
       }
       printCheckpoints(dir, source, topic, "entries, stopped");
