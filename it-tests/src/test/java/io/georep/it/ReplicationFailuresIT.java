@@ -85,6 +85,8 @@ class ReplicationFailuresIT {
         admin.namespaces().createNamespace("fail/guarded");
         admin.namespaces().createNamespace("fail/limits");
         admin.namespaces().createNamespace("fail/corrupt");
+        admin.namespaces().createNamespace("fail/deleted");
+        admin.namespaces().createNamespace("fail/deleted-waits");
       }
     }
     try (PulsarAdmin east = clusters.get("east").newAdmin()) {
@@ -306,6 +308,147 @@ class ReplicationFailuresIT {
               l ->
                   l.state().equals("RUNNING")
                       && l.topics().stream().allMatch(t -> t.state() == TopicState.RUNNING));
+    }
+  }
+
+  @Test
+  void aPartitionedTargetDeletedMidStreamIsCreatedAgainAndNothingIsWrittenBesideIt()
+      throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/deleted/orders";
+    try (PulsarAdmin admin = east.newAdmin()) {
+      admin.topics().createPartitionedTopic(topic, 2);
+    }
+    GeorepConfig config = config(link("deleted", "west", "{ namespaces: [fail/deleted] }", ""));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload before = new KeyedWorkload(eastClient, "before", List.of(topic), 10, 100);
+        KeyedWorkload during = new KeyedWorkload(eastClient, "during", List.of(topic), 10, 100);
+        KeyedWorkload after = new KeyedWorkload(eastClient, "after", List.of(topic), 10, 100);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      before.send(500);
+      await("the first 500 forwarded")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> forwarded(topics(runner, "deleted")), n -> n >= 500);
+
+      // Deleted on the target while messages are produced and replicated, 1,000 more after that.
+      java.util.concurrent.atomic.AtomicBoolean deleted =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      CompletableFuture<Void> sending =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (int more = 0;
+                      !deleted.get() || more < 1_000;
+                      more += deleted.get() ? 1 : 0) {
+                    during.sendNext();
+                  }
+                  during.flush();
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              });
+      await().atMost(Duration.ofSeconds(30)).until(() -> during.sent() >= 500);
+      westAdmin.topics().deletePartitionedTopic(topic, true);
+      deleted.set(true);
+      sending.join();
+      after.send(1_000);
+
+      ReplicationVerifier.Report report = awaitAll(westClient, after, Map.of(), 1_000);
+      System.out.println("sent after the deletion: " + report.summary());
+      assertThat(report.missing()).isZero();
+      assertThat(report.orderViolations()).isZero();
+      assertThat(report.duplicated()).isZero();
+      assertThat(report.corrupted()).isZero();
+      // Sent around the deletion: what the old topic had acknowledged went with it; the rest, at
+      // least the 1,000 sent after it, is on the new one, once and in order.
+      ReplicationVerifier.Report mid = ReplicationVerifier.verify(westClient, during, Map.of());
+      System.out.println("sent around the deletion: " + mid.summary());
+      assertThat(mid.received()).isGreaterThanOrEqualTo(1_000);
+      assertThat(mid.orderViolations()).isZero();
+      assertThat(mid.duplicated()).isZero();
+      assertThat(mid.corrupted()).isZero();
+      // Created again as it was. Had georep's producers written to t-partition-N in between, the
+      // broker would have created those as topics of their own, and refused to create t over them.
+      assertThat(westAdmin.topics().getPartitionedTopicMetadata(topic).partitions).isEqualTo(2);
+      assertThat(westAdmin.topics().getList("fail/deleted"))
+          .containsExactlyInAnyOrder(topic + "-partition-0", topic + "-partition-1");
+      List<DaemonStatus.TopicStatus> statuses =
+          await("both partitions RUNNING again")
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> topics(runner, "deleted"),
+                  ts ->
+                      ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.RUNNING));
+      assertThat(statuses)
+          .allSatisfy(
+              t ->
+                  assertThat(t.lastEvent())
+                      .startsWith("target-deleted: ")
+                      .contains(topic + " does not exist"));
+    }
+  }
+
+  @Test
+  void aDeletedTargetTopicWaitsForTheOperatorWhereGeorepMayNotCreateTopics() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/deleted-waits/events";
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin()) {
+      eastAdmin.topics().createNonPartitionedTopic(topic);
+      westAdmin.topics().createNonPartitionedTopic(topic);
+    }
+    GeorepConfig config =
+        config(
+            link(
+                "deleted-waits",
+                "west",
+                "{ namespaces: [fail/deleted-waits] }",
+                "    createTargetTopics: false\n"));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload before = new KeyedWorkload(eastClient, "before", List.of(topic), 4, 100);
+        KeyedWorkload after = new KeyedWorkload(eastClient, "after", List.of(topic), 4, 100);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      before.send(200);
+      await("the first 200 forwarded")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> forwarded(topics(runner, "deleted-waits")), n -> n >= 200);
+
+      westAdmin.topics().delete(topic, true);
+      after.send(300);
+      DaemonStatus.TopicStatus waiting =
+          await(topic + " in ERROR, waiting for its target")
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> topics(runner, "deleted-waits").get(0), t -> t.state() == TopicState.ERROR);
+      System.out.println("waiting: " + waiting.lastError());
+      assertThat(waiting.lastError())
+          .startsWith("target-topic: " + topic + " does not exist")
+          .contains("createTargetTopics is off")
+          .contains("create " + topic + " on the target");
+      assertThat(waiting.lastEvent()).startsWith("target-deleted: ");
+      // Nothing wrote to the name: no producer of georep's made the broker create it again.
+      assertThat(westAdmin.topics().getList("fail/deleted-waits")).doesNotContain(topic);
+
+      westAdmin.topics().createNonPartitionedTopic(topic);
+      ReplicationVerifier.Report report = awaitAll(westClient, after, Map.of(), 300);
+      assertThat(report.missing()).isZero();
+      assertThat(report.orderViolations()).isZero();
+      assertThat(report.corrupted()).isZero();
+      await("RUNNING again")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> topics(runner, "deleted-waits").get(0), t -> t.state() == TopicState.RUNNING);
     }
   }
 

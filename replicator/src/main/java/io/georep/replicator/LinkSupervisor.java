@@ -22,6 +22,8 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.impl.EntryQueueBudget;
+import org.apache.pulsar.client.impl.GuardedProducer;
+import org.apache.pulsar.common.naming.TopicName;
 
 /**
  * Runs one link: a {@link TopicDiscovery} child, and one {@link PartitionReplicator} per source
@@ -71,6 +73,13 @@ public final class LinkSupervisor {
 
   private record ReplicatorStopped(String sourcePartition) implements Command {}
 
+  /** A partition's producer found its target topic missing (see {@link GuardedProducer}). */
+  private record TargetMissing(String sourcePartition, String targetTopic, String reason)
+      implements Command {}
+
+  /** The target topic a partition's producer found missing is there again. */
+  private record TargetPresent(String sourcePartition, String targetTopic) implements Command {}
+
   static Behavior<Command> create(Runtime runtime, LinkStatusBoard board) {
     return Behaviors.setup(ctx -> new LinkSupervisor(ctx, runtime, board).running());
   }
@@ -87,6 +96,12 @@ public final class LinkSupervisor {
   private final Set<String> skippedReported = new HashSet<>();
   // Running partitions discovery no longer lists, told to drain once.
   private final Set<String> unlisted = new HashSet<>();
+  // Per source topic with running partitions: the topic as listed, and its target's partition
+  // count when they started (0: not partitioned), to create a deleted target again as it was.
+  private final Map<String, TopicLister.SourceTopic> startedTopics = new HashMap<>();
+  private final Map<String, Integer> startedTargetPartitions = new HashMap<>();
+  // Source partitions whose producer waits for a missing target topic.
+  private final Set<String> targetMissing = new HashSet<>();
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -130,6 +145,8 @@ public final class LinkSupervisor {
         .onMessage(BacklogsRead.class, this::onBacklogsRead)
         .onMessage(TargetReady.class, this::onTargetReady)
         .onMessage(ReplicatorStopped.class, this::onReplicatorStopped)
+        .onMessage(TargetMissing.class, this::onTargetMissing)
+        .onMessage(TargetPresent.class, this::onTargetPresent)
         .onMessage(Stop.class, this::onStop)
         .build();
   }
@@ -144,7 +161,8 @@ public final class LinkSupervisor {
       boolean allRunning = partitions.stream().allMatch(replicators::containsKey);
       if (!allRunning && preparing.add(topic.name())) {
         context.pipeToSelf(
-            prepareTarget(topic), (count, err) -> new TargetReady(topic, count, err));
+            prepareTarget(topic, topic.partitions()),
+            (count, err) -> new TargetReady(topic, count, err));
       }
     }
     for (var entry : replicators.entrySet()) {
@@ -201,15 +219,16 @@ public final class LinkSupervisor {
   }
 
   /**
-   * Makes the target topic exist: partitioned with at least the source's partition count, or
-   * non-partitioned. An existing topic is left as it is, except that a partitioned one may grow.
-   * Completes with the target's partition count (0: not partitioned).
+   * Makes the target topic exist: partitioned with at least {@code partitions} (the source's
+   * partition count, or the target's own when it had more), or non-partitioned like the source. An
+   * existing topic is left as it is, except that a partitioned one may grow. Completes with the
+   * target's partition count (0: not partitioned).
    */
-  private CompletableFuture<Integer> prepareTarget(TopicLister.SourceTopic topic) {
+  private CompletableFuture<Integer> prepareTarget(TopicLister.SourceTopic topic, int partitions) {
     String target = link.mapping().mapTopic(topic.name());
     String namespace = TopicLister.namespaceOf(target);
     return deduplicate(namespace)
-        .thenCompose(ok -> createTarget(topic, target, namespace))
+        .thenCompose(ok -> createTarget(topic, partitions, target, namespace))
         .thenCompose(ok -> targetPartitions(target));
   }
 
@@ -246,7 +265,7 @@ public final class LinkSupervisor {
   }
 
   private CompletableFuture<Void> createTarget(
-      TopicLister.SourceTopic topic, String target, String namespace) {
+      TopicLister.SourceTopic topic, int wanted, String target, String namespace) {
     if (!link.options().createTargetTopics()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -267,15 +286,14 @@ public final class LinkSupervisor {
             existing ->
                 existing.contains(target)
                     ? topics.getPartitionedTopicMetadataAsync(target).thenApply(m -> m.partitions)
-                    : refuseNonPartitioned(topics, namespace, target, topic.partitions()))
+                    : refuseNonPartitioned(topics, namespace, target, wanted))
         .thenCompose(
             partitions -> {
               if (partitions == 0) {
-                return ignoreConflict(
-                    topics.createPartitionedTopicAsync(target, topic.partitions()));
+                return ignoreConflict(topics.createPartitionedTopicAsync(target, wanted));
               }
-              if (partitions < topic.partitions()) {
-                return topics.updatePartitionedTopicAsync(target, topic.partitions());
+              if (partitions < wanted) {
+                return topics.updatePartitionedTopicAsync(target, wanted);
               }
               return CompletableFuture.completedFuture(null);
             });
@@ -283,7 +301,11 @@ public final class LinkSupervisor {
 
   /**
    * 0 when the target topic does not exist; a failure when it exists without partitions (e.g.
-   * auto-created by a client): writing partition i next to it would fill topics nobody reads.
+   * auto-created by a client): writing partition i next to it would fill topics nobody reads. A
+   * failure too when topics named like its partitions exist on their own (a producer wrote to a
+   * partition after the partitioned topic was deleted, and the broker created it): the broker
+   * refuses to create the partitioned topic over them, and what they hold is for an operator to
+   * look at, not for georep to delete.
    */
   private static CompletableFuture<Integer> refuseNonPartitioned(
       org.apache.pulsar.client.admin.Topics topics,
@@ -294,6 +316,28 @@ public final class LinkSupervisor {
         .getListAsync(namespace)
         .thenApply(
             all -> {
+              List<String> orphans =
+                  all.stream()
+                      .filter(t -> t.startsWith(target + TopicName.PARTITIONED_TOPIC_SUFFIX))
+                      .sorted()
+                      .toList();
+              if (!orphans.isEmpty()) {
+                throw new CompletionException(
+                    new IllegalStateException(
+                        target
+                            + " does not exist on the target, but "
+                            + String.join(", ", orphans)
+                            + " exist as topics of their own (a producer wrote to them after "
+                            + target
+                            + " was deleted); the broker refuses to create "
+                            + target
+                            + " over them: look at what they hold, delete them, and georep"
+                            + " creates "
+                            + target
+                            + " with "
+                            + partitions
+                            + " partitions"));
+              }
               if (all.contains(target)) {
                 throw new CompletionException(
                     new IllegalStateException(
@@ -343,6 +387,79 @@ public final class LinkSupervisor {
       }
     }
     return Behaviors.same();
+  }
+
+  /**
+   * A producer found its target topic missing while the link runs (deleted on the target): an
+   * event, the reason in the partition's status, and with {@code createTargetTopics} the topic
+   * created again as it was before the producer connects (it waits for it, its messages kept).
+   */
+  private Behavior<Command> onTargetMissing(TargetMissing msg) {
+    PartitionReplicatorMetrics metrics = board.partitions().get(msg.sourcePartition());
+    if (metrics == null || !replicators.containsKey(msg.sourcePartition())) {
+      return Behaviors.same();
+    }
+    String sourceTopic = TopicName.get(msg.sourcePartition()).getPartitionedTopicName();
+    TopicLister.SourceTopic topic = startedTopics.get(sourceTopic);
+    boolean recreate = link.options().createTargetTopics() && topic != null;
+    if (targetMissing.add(msg.sourcePartition())) {
+      metrics.event("target-deleted", msg.reason());
+      int partitions = startedTargetPartitions.getOrDefault(sourceTopic, 0);
+      metrics.error(
+          "target-topic",
+          msg.reason()
+              + (recreate
+                  ? "; georep creates it again (createTargetTopics) and sends once it exists"
+                  : "; createTargetTopics is off on link "
+                      + link.name()
+                      + ": create "
+                      + link.mapping().mapTopic(sourceTopic)
+                      + (partitions > 0 ? " with " + partitions + " partitions" : "")
+                      + " on the target and georep sends what waits"));
+      context
+          .getLog()
+          .warn("link {}: {} waits: {}", link.name(), msg.sourcePartition(), msg.reason());
+    }
+    if (recreate && preparing.add(topic.name())) {
+      int partitions =
+          Math.max(topic.partitions(), startedTargetPartitions.getOrDefault(topic.name(), 0));
+      context.pipeToSelf(
+          prepareTarget(topic, partitions), (count, err) -> new TargetReady(topic, count, err));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTargetPresent(TargetPresent msg) {
+    PartitionReplicatorMetrics metrics = board.partitions().get(msg.sourcePartition());
+    if (targetMissing.remove(msg.sourcePartition()) && metrics != null) {
+      context
+          .getLog()
+          .info(
+              "link {}: {} exists again; {} sends",
+              link.name(),
+              msg.targetTopic(),
+              msg.sourcePartition());
+      if (metrics.state() == TopicState.ERROR) {
+        metrics.state(TopicState.RUNNING);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /** Tells this supervisor what the partition's producers find of their target topic. */
+  private GuardedProducer.Watcher targetWatcher(String partition) {
+    ActorRef<Command> self = context.getSelf();
+    return new GuardedProducer.Watcher() {
+      @Override
+      public void missing(String topic, String reason) {
+        self.tell(new TargetMissing(partition, topic, reason));
+      }
+
+      @Override
+      public void present(String topic) {
+        self.tell(new TargetPresent(partition, topic));
+      }
+    };
   }
 
   private PartitionReplicatorMetrics metricsFor(String partition) {
@@ -398,21 +515,31 @@ public final class LinkSupervisor {
             runtime.positionMap(),
             metrics,
             flow,
-            runtime.entryQueue());
+            runtime.entryQueue(),
+            targetWatcher(partition));
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);
     context.watchWith(ref, new ReplicatorStopped(partition));
     replicators.put(partition, ref);
+    startedTopics.put(topic.name(), topic);
+    startedTargetPartitions.put(topic.name(), targetPartitions);
   }
 
   private static int partitionIndex(String partition) {
-    return org.apache.pulsar.common.naming.TopicName.get(partition).getPartitionIndex();
+    return TopicName.get(partition).getPartitionIndex();
   }
 
   private Behavior<Command> onReplicatorStopped(ReplicatorStopped msg) {
     replicators.remove(msg.sourcePartition());
     unlisted.remove(msg.sourcePartition());
+    targetMissing.remove(msg.sourcePartition());
+    String sourceTopic = TopicName.get(msg.sourcePartition()).getPartitionedTopicName();
+    if (replicators.keySet().stream()
+        .noneMatch(p -> TopicName.get(p).getPartitionedTopicName().equals(sourceTopic))) {
+      startedTopics.remove(sourceTopic);
+      startedTargetPartitions.remove(sourceTopic);
+    }
     PartitionReplicatorMetrics metrics = board.partitions().remove(msg.sourcePartition());
     if (metrics != null) {
       metrics.close();

@@ -41,10 +41,12 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer.SourceEntry;
+import org.apache.pulsar.client.impl.GuardedProducer;
 import org.apache.pulsar.client.impl.MessageImpl;
 import org.apache.pulsar.client.impl.OpSendMsgStats;
 import org.apache.pulsar.client.impl.ProducerImpl;
 import org.apache.pulsar.client.impl.SendCallback;
+import org.apache.pulsar.client.impl.conf.ProducerConfigurationData;
 import org.apache.pulsar.common.api.proto.KeyValue;
 import org.apache.pulsar.common.api.proto.MessageMetadata;
 import org.apache.pulsar.common.naming.TopicName;
@@ -124,7 +126,8 @@ public final class PartitionReplicator {
       PositionMap positionMap,
       PartitionReplicatorMetrics metrics,
       LinkFlowControl flow,
-      EntryQueueBudget entryQueue) {}
+      EntryQueueBudget entryQueue,
+      GuardedProducer.Watcher targetWatcher) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -509,20 +512,18 @@ public final class PartitionReplicator {
     int count = routing.partitions().length;
     List<CompletableFuture<Producer<byte[]>>> creating = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      creating.add(
-          resources
-              .target()
-              .newProducer(Schema.BYTES)
-              .topic(settings.targetTopicOf(i))
-              .producerName(settings.producerName())
-              // An entry goes as it is, a batch already; messages are batched here.
-              .enableBatching(!settings.forwardEntries())
-              .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-              .batchingMaxMessages(1000)
-              .blockIfQueueFull(false)
-              .maxPendingMessages(0)
-              .sendTimeout(30, TimeUnit.SECONDS)
-              .createAsync());
+      ProducerConfigurationData conf = new ProducerConfigurationData();
+      conf.setTopicName(settings.targetTopicOf(i));
+      conf.setProducerName(settings.producerName());
+      // An entry goes as it is, a batch already; messages are batched here.
+      conf.setBatchingEnabled(!settings.forwardEntries());
+      conf.setBatchingMaxPublishDelayMicros(TimeUnit.MILLISECONDS.toMicros(1));
+      conf.setBatchingMaxMessages(1000);
+      conf.setBlockIfQueueFull(false);
+      conf.setMaxPendingMessages(0);
+      conf.setSendTimeoutMs(TimeUnit.SECONDS.toMillis(30));
+      // Never writes beside a target topic deleted while the link runs (see GuardedProducer).
+      creating.add(GuardedProducer.create(resources.target(), conf, resources.targetWatcher()));
     }
     CompletableFuture<List<Producer<byte[]>>> all =
         CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new))
