@@ -1071,14 +1071,19 @@ public final class PartitionReplicator {
     return onResume();
   }
 
+  /** Saves (with an fsync) the anchors numbering holds, all of them, as the partition's. */
+  private void saveAnchors() {
+    List<SequenceAnchor> anchors = numbering.anchors();
+    resources.checkpoints().putAnchors(key, anchors);
+    savedAnchorCount = anchors.size();
+    numbering.saved();
+  }
+
   /** The sequence id of a message; saves the anchors it needed before anything is sent. */
   private long number(Position position, int batchSize) {
     long id = numbering.idOf(position, batchSize);
     if (numbering.hasUnsaved()) {
-      List<SequenceAnchor> anchors = numbering.anchors();
-      resources.checkpoints().putAnchors(key, anchors);
-      savedAnchorCount = anchors.size();
-      numbering.saved();
+      saveAnchors();
     }
     String degradation = numbering.takeDegradation();
     if (degradation != null) {
@@ -1478,10 +1483,7 @@ public final class PartitionReplicator {
   /** A write while blocked: anchors not yet saved, else the last checkpoint again. */
   private void probeState() {
     if (numbering != null && numbering.hasUnsaved()) {
-      List<SequenceAnchor> anchors = numbering.anchors();
-      resources.checkpoints().putAnchors(key, anchors);
-      savedAnchorCount = anchors.size();
-      numbering.saved();
+      saveAnchors();
     } else if (lastAcked == null && lastFlushed != null) {
       resources.checkpoints().putAll(Map.of(key, lastFlushed));
     } else if (lastAcked == null && numbering != null) {
