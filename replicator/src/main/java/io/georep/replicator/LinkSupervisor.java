@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.impl.EntryQueueBudget;
 
 /**
  * Runs one link: a {@link TopicDiscovery} child, and one {@link PartitionReplicator} per source
@@ -41,7 +40,7 @@ public final class LinkSupervisor {
       CheckpointStore checkpoints,
       PositionMap positionMap,
       MeterRegistry registry,
-      EntryQueueBudget entryQueue,
+      ReceiveQueueBudget receiveQueues,
       Duration checkpointSyncInterval) {}
 
   /** The protocol. */
@@ -398,7 +397,7 @@ public final class LinkSupervisor {
             runtime.positionMap(),
             metrics,
             flow,
-            runtime.entryQueue());
+            runtime.receiveQueues());
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);
