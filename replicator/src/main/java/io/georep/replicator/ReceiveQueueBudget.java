@@ -19,9 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the consumers, at most {@link #MAX_SHARE_BYTES}.
  */
 public final class ReceiveQueueBudget {
-  /** The default: a few partitions read 5 MB (a broker's default maximum) at once. */
-  public static final long DEFAULT_BYTES = 8L * 1024 * 1024;
-
   /** The most one consumer gets, however large the budget and few the consumers. */
   static final int MAX_SHARE_BYTES = 8 * 1024 * 1024;
 

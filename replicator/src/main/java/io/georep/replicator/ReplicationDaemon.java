@@ -66,7 +66,7 @@ public final class ReplicationDaemon implements AutoCloseable {
     List<LinkStatusBoard> boards = new ArrayList<>();
     // One budget for the source consumers of all links, in both forwarding modes: what their
     // receive queues hold shares the process's direct memory.
-    ReceiveQueueBudget receiveQueues = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget receiveQueues = new ReceiveQueueBudget(config.limits().receiveQueueBytes());
     Timer clientTimer = PulsarClients.sharedTimer(); // one for the clients of every cluster
     try {
       for (LinkConfig link : config.links()) {

@@ -2,6 +2,7 @@ package io.georep.replicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.config.LimitsConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pulsar.client.api.MessageIdAdv;
@@ -43,7 +44,7 @@ class ReceiveQueueSizerTest {
 
   @Test
   void aLoneConsumerHoldsAThousandMessagesWhateverTheBatching() {
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     assertThat(new Queue(budget).take(1, 1, KB).permits()).isEqualTo(1000);
     assertThat(new Queue(budget).take(1, 10, KB).permits()).isEqualTo(100);
     assertThat(new Queue(budget).take(1, 1000, KB).permits()).isEqualTo(1);
@@ -54,7 +55,7 @@ class ReceiveQueueSizerTest {
   @Test
   void eightPartitionsOfOneKbMessagesKeepTheirThousandMessages() {
     // The benchmark's 1 KB x 8 workload: 1 MiB each holds 1,000 messages of 1 KB.
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     List<Queue> queues = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       queues.add(new Queue(budget));
@@ -66,7 +67,7 @@ class ReceiveQueueSizerTest {
   @Test
   void aThousandPartitionsOfOneKbMessagesStayWithinTheBudgetPlusOneEntryEach() {
     for (int batch : new int[] {1, 10, 100, 1000}) {
-      ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+      ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
       List<Queue> queues = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         queues.add(new Queue(budget));
@@ -91,7 +92,7 @@ class ReceiveQueueSizerTest {
 
   @Test
   void theQueueShrinksAsConsumersJoinAndGrowsBackAsTheyLeave() {
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     Queue first = new Queue(budget).take(10, 1, KB);
     assertThat(first.permits()).isEqualTo(1000);
     List<Queue> others = new ArrayList<>();
@@ -104,12 +105,12 @@ class ReceiveQueueSizerTest {
     others.get(0).sizer.close(); // closing twice gives nothing back twice
     first.take(1, 1, KB);
     assertThat(first.permits()).isEqualTo(1000);
-    assertThat(budget.share()).isEqualTo(ReceiveQueueBudget.DEFAULT_BYTES);
+    assertThat(budget.share()).isEqualTo(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
   }
 
   @Test
   void aDriftingAverageDoesNotResizeWithEveryMessage() {
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     for (int i = 0; i < 99; i++) {
       budget.join(); // 100 consumers: 83,886 bytes each
     }

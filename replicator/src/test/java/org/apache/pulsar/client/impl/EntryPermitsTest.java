@@ -2,6 +2,7 @@ package org.apache.pulsar.client.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.config.LimitsConfig;
 import io.georep.replicator.ReceiveQueueBudget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -209,7 +210,7 @@ class EntryPermitsTest {
     // each). Entries of 4 KB fit twice; entries of 128 KB not at all, and each consumer still
     // asks for one (before, a floor of 1 MiB and of 4 entries: 4 x 128 KB each, 500 MB in all).
     for (int entryBytes : new int[] {1024, 4 * 1024, 128 * 1024}) {
-      ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+      ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
       List<EntryPermits> consumers = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         budget.join();
@@ -232,7 +233,7 @@ class EntryPermitsTest {
   @Test
   void aShareSmallerThanAnEntryStillMovesOneEntryAtATime() {
     // 1,000 consumers of the default budget, entries of 128 KB: one at a time, all delivered.
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     for (int i = 0; i < 1_000; i++) {
       budget.join();
     }
@@ -260,7 +261,7 @@ class EntryPermitsTest {
   void aLoneConsumerOfABusyTopicAsksForAsMuchAsTheBrokerReadsAtOnce() {
     // The default budget, one consumer: an 8 MiB share of 128 KB entries is 64, and the
     // broker reads 38 of them (5 MB) each time; the next read is asked for as entries arrive.
-    ReceiveQueueBudget budget = new ReceiveQueueBudget(ReceiveQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     budget.join();
     Broker broker = new Broker(126, 128 * 1024);
     for (int i = 0; i < 1_000; i++) {
