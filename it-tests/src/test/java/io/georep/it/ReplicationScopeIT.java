@@ -531,11 +531,14 @@ class ReplicationScopeIT {
     assertThat(config.limits().receiveQueueBytes()).isEqualTo(16 * 1024);
     byte[] kilobyte = new byte[1024];
     try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin();
         PulsarClient eastClient = east.newClient();
         PulsarClient westClient = west.newClient()) {
       for (String mode : modes) {
         String topic = "persistent://scope/budget-" + mode + "/events";
         eastAdmin.topics().createPartitionedTopic(topic, 12);
+        // Here before the test reads it (a reader would auto-create it non-partitioned).
+        westAdmin.topics().createPartitionedTopic(topic, 12);
         try (Producer<byte[]> producer =
             eastClient.newProducer(Schema.BYTES).topic(topic).batchingMaxMessages(50).create()) {
           for (int i = 0; i < 2_400; i++) {
