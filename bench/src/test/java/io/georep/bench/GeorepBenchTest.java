@@ -47,30 +47,18 @@ class GeorepBenchTest {
         new Replication.Endpoints("pulsar://127.0.0.1:6650", "http://127.0.0.1:8080");
     Replication.Endpoints west =
         new Replication.Endpoints("pulsar://127.0.0.1:6651", "http://127.0.0.1:8081");
-    assertThat(
-            ConfigLoader.parse(
-                    Replication.GeorepDaemon.config(space, east, west, Forwarding.MESSAGES),
-                    "bench",
-                    Map.of())
-                .links()
-                .get(0)
-                .options()
-                .forwarding())
-        .isEqualTo(Forwarding.MESSAGES);
-    assertThat(
-            ConfigLoader.parse(
-                    Replication.GeorepDaemon.config(space, east, west, Forwarding.ENTRIES),
-                    "bench",
-                    Map.of())
-                .links()
-                .get(0)
-                .options()
-                .forwarding())
-        .isEqualTo(Forwarding.ENTRIES);
+    for (Forwarding mode : Forwarding.values()) {
+      String yaml = Replication.GeorepDaemon.config(space, east, west, mode);
+      assertThat(ConfigLoader.parse(yaml, "bench", Map.of()).links().get(0).options().forwarding())
+          .isEqualTo(mode);
+    }
     assertThat(GeorepBench.forwarding("messages")).isEqualTo(Forwarding.MESSAGES);
     assertThat(GeorepBench.forwarding(" Entries ")).isEqualTo(Forwarding.ENTRIES);
     assertThatThrownBy(() -> GeorepBench.forwarding("bytes"))
         .hasMessageContaining("entries and messages");
+    GeorepBench bench = new GeorepBench();
+    new picocli.CommandLine(bench).parseArgs("--memory-forwarding", "messages,entries");
+    assertThat(bench.memoryForwarding).containsExactly("messages", "entries");
   }
 
   @Test
