@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The bound: each consumer keeps what it asked for and holds within its share, measured in its
  * average entry (a broker reads whole entries), except that it always asks for at least one entry,
  * without which a partition cannot move at all. So the daemon's receive queues hold at most {@code
- * totalBytes} plus one entry per consumer: with the default 8 MiB and 1,000 partitions of 1 KB
- * messages, 8 MiB when they are not batched, 8 MiB plus 1,000 entries (up to 128 KB each, a
- * producer's default batch) when they are. A consumer alone on a busy topic reads faster with a
- * larger share (a source broker serves one read per consumer at a time), so the share is the budget
- * over the consumers, at most {@link #MAX_SHARE_BYTES}.
+ * totalBytes} (the operator's {@code limits.receiveQueueBytes}) plus one entry per consumer: with
+ * the default 8 MiB and 1,000 partitions of 1 KB messages, 8 MiB when they are not batched, 8 MiB
+ * plus 1,000 entries (up to 128 KB each, a producer's default batch) when they are. Permits granted
+ * cannot be taken back, so a share that shrinks (consumers joining) binds once what was asked for
+ * under the larger one has arrived. A consumer alone on a busy topic reads faster with a larger
+ * share (a source broker serves one read per consumer at a time), so the share is the budget over
+ * the consumers, at most {@link #MAX_SHARE_BYTES}.
  */
 public final class ReceiveQueueBudget {
   /** The most one consumer gets, however large the budget and few the consumers. */
