@@ -1,5 +1,6 @@
 package io.georep.bench;
 
+import io.georep.config.Forwarding;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -76,6 +76,15 @@ public final class GeorepBench implements Callable<Integer> {
       description =
           "Partitions of backlog in the memory scenario; 0 skips it (default 1000, 0 with --quick).")
   Integer memoryPartitions;
+
+  @Option(
+      names = "--memory-forwarding",
+      split = ",",
+      paramLabel = "MODE",
+      description =
+          "Forwarding modes the memory scenario runs in, one daemon each: entries, messages"
+              + " (default both).")
+  List<String> memoryForwarding;
 
   @Option(
       names = "--warmup-seconds",
@@ -181,6 +190,10 @@ public final class GeorepBench implements Callable<Integer> {
                 "--latency-rates " + id + "=" + rate + ": the rate must be a positive msg/s");
           }
         });
+    List<Forwarding> memoryModes =
+        memoryForwarding == null
+            ? List.of(Forwarding.ENTRIES, Forwarding.MESSAGES)
+            : argument(() -> memoryForwarding.stream().map(GeorepBench::forwarding).toList());
     List<Contender> chosenContenders =
         contenders != null
             ? argument(() -> contenders.stream().map(Contender::byLabel).toList())
@@ -269,25 +282,29 @@ public final class GeorepBench implements Callable<Integer> {
                       trials,
                       latencyRates,
                       unavailable,
-                      Optional.empty());
+                      List.of());
               Files.writeString(dir.resolve("results.json"), JsonReport.render(partial, run));
             }
           }
         }
         runner.awaitCleanup();
-        Optional<Results.MemoryScaleResult> memory = Optional.empty();
+        List<Results.MemoryScaleResult> memory = new ArrayList<>();
         if (settings.memoryPartitions() > 0 && chosenContenders.contains(Contender.GEOREP)) {
-          memory =
-              Optional.of(
-                  MemoryScale.run(
-                      clusters,
-                      launch,
-                      settings.memoryPartitions(),
-                      settings.memoryMessagesPerPartition(),
-                      settings.catchUpTimeout(),
-                      Files.createDirectories(dir.resolve("trials/memory")),
-                      out));
-          out.print(MarkdownReport.memoryScale(memory.get()));
+          for (Forwarding mode : memoryModes) {
+            Results.MemoryScaleResult result =
+                MemoryScale.run(
+                    clusters,
+                    launch,
+                    mode,
+                    settings.memoryPartitions(),
+                    settings.memoryMessagesPerPartition(),
+                    settings.catchUpTimeout(),
+                    Files.createDirectories(
+                        dir.resolve("trials/memory-" + mode.name().toLowerCase(Locale.ROOT))),
+                    out);
+            memory.add(result);
+            out.print(MarkdownReport.memoryScale(result));
+          }
         }
         run.put("finishedAt", Instant.now().toString());
         Results results =
@@ -329,6 +346,17 @@ public final class GeorepBench implements Callable<Integer> {
     List<String> problems =
         r.notes().stream().filter(n -> !n.startsWith("streaming: source took")).toList();
     return problems.isEmpty() ? line : line + "\n      " + String.join("\n      ", problems);
+  }
+
+  /** A forwarding mode as the configuration spells it: entries or messages. */
+  static Forwarding forwarding(String mode) {
+    for (Forwarding f : Forwarding.values()) {
+      if (f.name().equalsIgnoreCase(mode.strip())) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--memory-forwarding " + mode + ": the modes are entries and messages");
   }
 
   /** The contenders in another order for each repetition, so none always runs first. */

@@ -89,7 +89,9 @@ final class JsonReport {
     }
     ObjectNode unavailable = root.putObject("unavailable");
     results.unavailable().forEach((c, why) -> unavailable.put(c.label(), why));
-    results.memoryScale().ifPresent(m -> root.set("memoryScale", JSON.valueToTree(m)));
+    if (!results.memoryScales().isEmpty()) {
+      root.set("memoryScales", JSON.valueToTree(results.memoryScales()));
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -160,25 +162,30 @@ final class JsonReport {
         .fields()
         .forEachRemaining(
             e -> unavailable.put(Contender.byLabel(e.getKey()), e.getValue().asText()));
-    java.util.Optional<Results.MemoryScaleResult> memory = java.util.Optional.empty();
+    List<Results.MemoryScaleResult> memory = new ArrayList<>();
+    root.path("memoryScales")
+        .forEach(m -> memory.add(memoryScale(m, m.path("forwarding").asText())));
     JsonNode m = root.path("memoryScale");
     if (m.isObject()) {
-      memory =
-          java.util.Optional.of(
-              new Results.MemoryScaleResult(
-                  m.path("partitions").asInt(),
-                  m.path("messages").asLong(),
-                  m.path("messageBytes").asInt(),
-                  m.path("seconds").asDouble(),
-                  m.path("complete").asBoolean(),
-                  m.path("peakRssMb").asDouble(),
-                  m.path("peakHeapMb").asDouble(),
-                  m.path("rssAtEndMb").asDouble(),
-                  m.path("note")
-                      .asText(
-                          m.path("complete").asBoolean() ? "all delivered" : "NOT all delivered")));
+      // Written before the scenario ran per mode: once, in the default mode (entries).
+      memory.add(memoryScale(m, "entries"));
     }
     return new Results(workloads, contenders, trials, latencyRates, unavailable, memory);
+  }
+
+  private static Results.MemoryScaleResult memoryScale(JsonNode m, String forwarding) {
+    return new Results.MemoryScaleResult(
+        forwarding,
+        m.path("partitions").asInt(),
+        m.path("messages").asLong(),
+        m.path("messageBytes").asInt(),
+        m.path("seconds").asDouble(),
+        m.path("complete").asBoolean(),
+        m.path("peakRssMb").asDouble(),
+        m.path("peakHeapMb").asDouble(),
+        m.path("rssAtEndMb").asDouble(),
+        m.path("note")
+            .asText(m.path("complete").asBoolean() ? "all delivered" : "NOT all delivered"));
   }
 
   private static <T> List<T> iterable(java.util.Iterator<T> iterator) {

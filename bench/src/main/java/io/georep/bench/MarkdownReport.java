@@ -49,7 +49,10 @@ final class MarkdownReport {
           .forEach(
               (c, why) -> md.append("- ").append(c.label()).append(": ").append(why).append('\n'));
     }
-    results.memoryScale().ifPresent(m -> md.append('\n').append(memoryScale(m)));
+    if (!results.memoryScales().isEmpty()) {
+      md.append('\n');
+      results.memoryScales().forEach(m -> md.append(memoryScale(m)));
+    }
     return md.toString();
   }
 
@@ -133,8 +136,10 @@ final class MarkdownReport {
   static String memoryScale(Results.MemoryScaleResult m) {
     return String.format(
         Locale.ROOT,
-        "georep catching up %,d messages of %d bytes spread over %,d partitions: %s in %.1f s, peak"
-            + " RSS %,.0f MB, peak heap used %,.0f MB, RSS at the end %,.0f MB.%n",
+        "georep (forwarding: %s) catching up %,d messages of %d bytes spread over %,d partitions:"
+            + " %s in %.1f s, peak RSS %,.0f MB, peak heap used %,.0f MB, RSS at the end %,.0f"
+            + " MB.%n",
+        m.forwarding(),
         m.messages(),
         m.messageBytes(),
         m.partitions(),

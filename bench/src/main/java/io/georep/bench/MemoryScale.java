@@ -2,6 +2,7 @@ package io.georep.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.georep.config.Forwarding;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +11,10 @@ import java.util.Locale;
 
 /**
  * georep's memory with many partitions of backlog: a backlog of 1 KB messages spread over one topic
- * of many partitions, caught up by a fresh daemon while its resident set and heap are sampled.
- * Completion is read from the daemon's status API (messages forwarded), since reading a target of a
- * thousand partitions would load the benchmark's JVM more than the daemon's.
+ * of many partitions, caught up by a fresh daemon (its link forwarding entries or messages: the
+ * receive queues of both modes share the daemon's budget) while its resident set and heap are
+ * sampled. Completion is read from the daemon's status API (messages forwarded), since reading a
+ * target of a thousand partitions would load the benchmark's JVM more than the daemon's.
  */
 final class MemoryScale {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,25 +25,31 @@ final class MemoryScale {
   static Results.MemoryScaleResult run(
       BenchClusters clusters,
       Replication.Launch launch,
+      Forwarding forwarding,
       int partitions,
       int perPartition,
       Duration timeout,
       Path dir,
       PrintStream out) {
-    TrialSpace space = new TrialSpace("memory", BenchClusters.TENANT + "/memory", partitions, dir);
+    String mode = forwarding.name().toLowerCase(Locale.ROOT);
+    String name = "memory-" + mode;
+    TrialSpace space = new TrialSpace(name, BenchClusters.TENANT + "/" + name, partitions, dir);
     long total = (long) partitions * perPartition;
     clusters.createSpace(space.namespace(), List.of(space.catchUpTopic()), partitions);
     try {
       out.printf(
-          Locale.ROOT, "memory: writing %,d messages to %,d partitions ...%n", total, partitions);
+          Locale.ROOT,
+          "memory (forwarding: %s): writing %,d messages to %,d partitions ...%n",
+          mode,
+          total,
+          partitions);
       try (LoadGenerator load =
           new LoadGenerator(clusters.sourceClient(), space.catchUpTopic(), MESSAGE_BYTES)) {
         load.backlog(total);
       }
       long started = System.nanoTime();
       try (Replication.GeorepDaemon daemon =
-              (Replication.GeorepDaemon)
-                  Replication.start(Contender.GEOREP, space, clusters, launch);
+              Replication.GeorepDaemon.start(space, clusters, launch, false, forwarding);
           ContenderSampler memory = new ContenderSampler(daemon)) {
         long deadline = started + timeout.toNanos();
         long forwarded = 0;
@@ -66,6 +74,7 @@ final class MemoryScale {
         double rss = memory.rssKb().orElse(0) / 1024.0;
         peakRss = Math.max(peakRss, memory.peakRssKb().orElse(0) / 1024.0);
         return new Results.MemoryScaleResult(
+            mode,
             partitions,
             total,
             MESSAGE_BYTES,

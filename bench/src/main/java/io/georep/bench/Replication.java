@@ -1,5 +1,6 @@
 package io.georep.bench;
 
+import io.georep.config.Forwarding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -60,8 +61,8 @@ sealed interface Replication extends AutoCloseable
   static Replication start(
       Contender contender, TrialSpace space, BenchClusters clusters, Launch launch) {
     return switch (contender) {
-      case GEOREP -> GeorepDaemon.start(space, clusters, launch, false);
-      case GEOREP_NO_STATE -> GeorepDaemon.start(space, clusters, launch, true);
+      case GEOREP -> GeorepDaemon.start(space, clusters, launch, false, Forwarding.ENTRIES);
+      case GEOREP_NO_STATE -> GeorepDaemon.start(space, clusters, launch, true, Forwarding.ENTRIES);
       case PIPE -> PipeProcess.start(space, clusters, launch);
       case BUILT_IN -> BuiltIn.start(space, clusters);
     };
@@ -71,7 +72,7 @@ sealed interface Replication extends AutoCloseable
    * {@code georep run --config F} in a JVM of its own, started like {@code bin/georep} starts it
    * (the CLI jar and its launcher classpath, the JVM's default options plus {@code
    * GEOREP_JAVA_OPTS}), with one link from the source namespace to the same namespace on the
-   * target, starting at the earliest message.
+   * target, starting at the earliest message, forwarding entries (the default) or messages.
    */
   final class GeorepDaemon implements Replication {
     private final ChildJvm jvm;
@@ -83,11 +84,17 @@ sealed interface Replication extends AutoCloseable
     }
 
     static GeorepDaemon start(
-        TrialSpace space, BenchClusters clusters, Launch launch, boolean noState) {
+        TrialSpace space,
+        BenchClusters clusters,
+        Launch launch,
+        boolean noState,
+        Forwarding forwarding) {
       int port = freePort();
       Path config = space.dir().resolve("georep.yaml");
       write(
-          config, config(space, Endpoints.of(clusters.source()), Endpoints.of(clusters.target())));
+          config,
+          config(
+              space, Endpoints.of(clusters.source()), Endpoints.of(clusters.target()), forwarding));
       List<String> options = new ArrayList<>(launch.daemonJvmOptions());
       if (noState) {
         options.add("-Dgeorep.bench.noState=true");
@@ -109,8 +116,12 @@ sealed interface Replication extends AutoCloseable
       return new GeorepDaemon(jvm, port);
     }
 
-    /** The daemon's configuration: the two clusters and one link for the trial's namespace. */
-    static String config(TrialSpace space, Endpoints source, Endpoints target) {
+    /**
+     * The daemon's configuration: the two clusters and one link for the trial's namespace; every
+     * other option at its default, the forwarding mode written only when it is not the default.
+     */
+    static String config(
+        TrialSpace space, Endpoints source, Endpoints target, Forwarding forwarding) {
       return String.join(
           "\n",
           "clusters:",
@@ -123,7 +134,9 @@ sealed interface Replication extends AutoCloseable
           "    target: " + BenchClusters.TARGET,
           "    scope: { namespaces: [" + space.namespace() + "] }",
           "    startAt: earliest",
-          "");
+          forwarding == Forwarding.ENTRIES
+              ? ""
+              : "    forwarding: " + forwarding.name().toLowerCase(java.util.Locale.ROOT) + "\n");
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Every trial of a run, and their summaries: per workload, contender and metric the median and
@@ -14,7 +13,8 @@ import java.util.Optional;
  *     calibrated streaming throughput)
  * @param unavailable contenders that could not be measured, with the reason (e.g. a diagnostic
  *     switch that the daemon does not honour yet)
- * @param memoryScale the memory of georep with many partitions of backlog, when that scenario ran
+ * @param memoryScales the memory of georep with many partitions of backlog, one per forwarding mode
+ *     that scenario ran in (none when it did not run)
  */
 record Results(
     List<Workload> workloads,
@@ -22,7 +22,7 @@ record Results(
     List<TrialResult> trials,
     Map<String, Double> latencyRates,
     Map<Contender, String> unavailable,
-    Optional<MemoryScaleResult> memoryScale) {
+    List<MemoryScaleResult> memoryScales) {
 
   Results {
     workloads = List.copyOf(workloads);
@@ -30,10 +30,16 @@ record Results(
     trials = List.copyOf(trials);
     latencyRates = Map.copyOf(latencyRates);
     unavailable = Map.copyOf(unavailable);
+    memoryScales = List.copyOf(memoryScales);
   }
 
-  /** georep's memory while catching up a backlog spread over many partitions. */
+  /**
+   * georep's memory while catching up a backlog spread over many partitions.
+   *
+   * @param forwarding the link's forwarding mode: {@code entries} or {@code messages}
+   */
   record MemoryScaleResult(
+      String forwarding,
       int partitions,
       long messages,
       int messageBytes,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.georep.config.ConfigLoader;
+import io.georep.config.Forwarding;
 import io.georep.config.GeorepConfig;
 import io.georep.config.StartPosition;
 import java.nio.file.Path;
@@ -29,13 +30,35 @@ class GeorepBenchTest {
         Replication.GeorepDaemon.config(
             space,
             new Replication.Endpoints("pulsar://127.0.0.1:6650", "http://127.0.0.1:8080"),
-            new Replication.Endpoints("pulsar://127.0.0.1:6651", "http://127.0.0.1:8081"));
+            new Replication.Endpoints("pulsar://127.0.0.1:6651", "http://127.0.0.1:8081"),
+            Forwarding.ENTRIES);
     GeorepConfig config = ConfigLoader.parse(yaml, "bench", Map.of());
     assertThat(config.links()).hasSize(1);
     assertThat(config.links().get(0).source()).isEqualTo("east");
     assertThat(config.links().get(0).target()).isEqualTo("west");
     assertThat(config.links().get(0).startAt()).isInstanceOf(StartPosition.Earliest.class);
     assertThat(config.state().dir()).isEqualTo(Path.of("/tmp/trial/state"));
+  }
+
+  @Test
+  void theMemoryScenarioCanForwardMessages() throws Exception {
+    TrialSpace space = new TrialSpace("t", "bench/t", 8, Path.of("/tmp/trial"));
+    Replication.Endpoints east =
+        new Replication.Endpoints("pulsar://127.0.0.1:6650", "http://127.0.0.1:8080");
+    Replication.Endpoints west =
+        new Replication.Endpoints("pulsar://127.0.0.1:6651", "http://127.0.0.1:8081");
+    for (Forwarding mode : Forwarding.values()) {
+      String yaml = Replication.GeorepDaemon.config(space, east, west, mode);
+      assertThat(ConfigLoader.parse(yaml, "bench", Map.of()).links().get(0).options().forwarding())
+          .isEqualTo(mode);
+    }
+    assertThat(GeorepBench.forwarding("messages")).isEqualTo(Forwarding.MESSAGES);
+    assertThat(GeorepBench.forwarding(" Entries ")).isEqualTo(Forwarding.ENTRIES);
+    assertThatThrownBy(() -> GeorepBench.forwarding("bytes"))
+        .hasMessageContaining("entries and messages");
+    GeorepBench bench = new GeorepBench();
+    new picocli.CommandLine(bench).parseArgs("--memory-forwarding", "messages,entries");
+    assertThat(bench.memoryForwarding).containsExactly("messages", "entries");
   }
 
   @Test

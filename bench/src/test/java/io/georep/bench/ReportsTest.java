@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReportsTest {
@@ -56,7 +55,7 @@ class ReportsTest {
         trials,
         Map.of(KB.id(), 5000.0, SMALL.id(), 9000.0),
         Map.of(),
-        Optional.empty());
+        List.of());
   }
 
   @Test
@@ -110,7 +109,7 @@ class ReportsTest {
             base.trials(),
             base.latencyRates(),
             Map.of(Contender.GEOREP_NO_STATE, "not wired"),
-            Optional.empty());
+            List.of());
     String md = MarkdownReport.render(r);
     assertThat(md)
         .contains(
@@ -156,6 +155,51 @@ class ReportsTest {
   }
 
   @Test
+  void theMemoryScenarioHasALinePerForwardingModeAndReadsBack() throws Exception {
+    Results base = results();
+    Results r =
+        new Results(
+            base.workloads(),
+            base.contenders(),
+            base.trials(),
+            base.latencyRates(),
+            Map.of(),
+            List.of(
+                new Results.MemoryScaleResult(
+                    "entries", 1000, 200_000, 1024, 28.1, true, 370, 101, 302, "all delivered"),
+                new Results.MemoryScaleResult(
+                    "messages", 1000, 200_000, 1024, 40.5, true, 390, 110, 310, "all delivered")));
+    String md = MarkdownReport.render(r);
+    assertThat(md)
+        .contains(
+            "georep (forwarding: entries) catching up 200,000 messages of 1024 bytes spread over"
+                + " 1,000 partitions: all delivered in 28.1 s, peak RSS 370 MB")
+        .contains("georep (forwarding: messages) catching up 200,000 messages");
+    String json = JsonReport.render(r, Map.of());
+    JsonNode scales = new ObjectMapper().readTree(json).path("memoryScales");
+    assertThat(scales).hasSize(2);
+    assertThat(scales.get(1).path("forwarding").asText()).isEqualTo("messages");
+    assertThat(JsonReport.read(json).memoryScales()).isEqualTo(r.memoryScales());
+  }
+
+  @Test
+  void anOlderResultsFileWithOneMemoryScenarioReadsAsEntries() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(JsonReport.render(results(), Map.of()));
+    root.set(
+        "memoryScale",
+        mapper.readTree(
+            "{\"partitions\":1000,\"messages\":200000,\"messageBytes\":1024,\"seconds\":28.1,"
+                + "\"complete\":true,\"peakRssMb\":370,\"peakHeapMb\":101,\"rssAtEndMb\":302,"
+                + "\"note\":\"all delivered\"}"));
+    assertThat(JsonReport.read(mapper.writeValueAsString(root)).memoryScales())
+        .singleElement()
+        .satisfies(m -> assertThat(m.forwarding()).isEqualTo("entries"));
+  }
+
+  @Test
   void aContenderThatMeasuredNothingHasNoColumn() {
     Results base = results();
     Results r =
@@ -166,7 +210,7 @@ class ReportsTest {
             base.trials(),
             base.latencyRates(),
             Map.of(Contender.GEOREP_NO_STATE, "not wired"),
-            Optional.empty());
+            List.of());
     assertThat(MarkdownReport.figures(r)).doesNotContain("georep-no-state");
   }
 

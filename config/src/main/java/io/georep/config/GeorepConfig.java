@@ -15,18 +15,21 @@ import java.util.Optional;
  * @param clusters the clusters by name, in the order of the file
  * @param state where the daemon keeps its RocksDB store
  * @param http where the daemon serves metrics, health and status
+ * @param limits limits of the whole daemon, over every link
  * @param links the links, in the order of the file
  */
 public record GeorepConfig(
     Map<String, ClusterConfig> clusters,
     StateConfig state,
     HttpConfig http,
+    LimitsConfig limits,
     List<LinkConfig> links) {
 
   public GeorepConfig {
     clusters = Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(limits, "limits");
     links = List.copyOf(links);
   }
 

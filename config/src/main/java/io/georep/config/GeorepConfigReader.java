@@ -8,11 +8,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Reads the top level of a configuration: clusters, state, http and links. */
+/** Reads the top level of a configuration: clusters, state, http, limits and links. */
 final class GeorepConfigReader {
   static final String NO_CLUSTERS = "at least one cluster is required";
   static final String NO_LINKS = "at least one link is required";
-  private static final List<String> KEYS = List.of("clusters", "state", "http", "links");
+  private static final List<String> KEYS = List.of("clusters", "state", "http", "limits", "links");
   private static final String LISTEN_EXPECTED = "write host:port, e.g. 127.0.0.1:9464";
 
   private GeorepConfigReader() {}
@@ -32,6 +32,11 @@ final class GeorepConfigReader {
         fields.optional("state").flatMap(GeorepConfigReader::state).orElse(StateConfig.defaults());
     HttpConfig http =
         fields.optional("http").flatMap(GeorepConfigReader::http).orElse(HttpConfig.defaults());
+    LimitsConfig limits =
+        fields
+            .optional("limits")
+            .flatMap(GeorepConfigReader::limits)
+            .orElse(LimitsConfig.defaults());
     LinkConfigReader linkReader = new LinkConfigReader(List.copyOf(clusterNodes.keySet()));
     List<LinkConfig> links =
         requiredCollection(fields, "links", NO_LINKS, NodeReader::items, List::isEmpty)
@@ -40,7 +45,7 @@ final class GeorepConfigReader {
             .map(linkReader::read)
             .flatMap(Optional::stream)
             .toList();
-    return () -> new GeorepConfig(clusters, state, http, links);
+    return () -> new GeorepConfig(clusters, state, http, limits, links);
   }
 
   /** A mapping or list that must be present and not empty, as {@code read} reads it. */
@@ -84,6 +89,20 @@ final class GeorepConfigReader {
                       .orElse(Optional.of(StateConfig.DEFAULT_SYNC_INTERVAL));
               return dir.flatMap(d -> sync.map(s -> new StateConfig(d, s)));
             });
+  }
+
+  private static Optional<LimitsConfig> limits(NodeReader node) {
+    return node.fields(List.of("receiveQueueBytes"))
+        .flatMap(
+            fields ->
+                fields
+                    .optional("receiveQueueBytes")
+                    .map(
+                        n ->
+                            n.parse("size", Sizes::parse)
+                                .flatMap(v -> n.check(v, v > 0, "must be positive, e.g. 8MiB")))
+                    .orElse(Optional.of(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES))
+                    .map(LimitsConfig::new));
   }
 
   private static Optional<HttpConfig> http(NodeReader node) {

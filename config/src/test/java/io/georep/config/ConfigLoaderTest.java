@@ -162,6 +162,7 @@ class ConfigLoaderTest {
     assertThat(a.tls()).isEqualTo(new TlsConfig(null, true, false));
     assertThat(config.state()).isEqualTo(new StateConfig(Path.of("./georep-state")));
     assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 9464));
+    assertThat(config.limits().receiveQueueBytes()).isEqualTo(8L * 1024 * 1024);
     LinkConfig link = config.links().get(0);
     assertThat(link.mapping()).isEqualTo(new MappingConfig(Map.of(), "", ""));
     assertThat(link.startAt()).isEqualTo(new StartPosition.Earliest());

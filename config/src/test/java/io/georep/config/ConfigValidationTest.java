@@ -405,6 +405,34 @@ class ConfigValidationTest {
         .contains("must be positive");
   }
 
+  @Test
+  void theReceiveQueueBudgetIsAPositiveSizeForTheWholeDaemon() throws Exception {
+    String links =
+        links("east west { namespaces: [sales/orders] }").substring(THREE_CLUSTERS.length());
+    assertThat(
+            ConfigLoader.parse(
+                    THREE_CLUSTERS + "limits: { receiveQueueBytes: 64MiB }\n" + links,
+                    "t",
+                    Map.of())
+                .limits()
+                .receiveQueueBytes())
+        .isEqualTo(64L * 1024 * 1024);
+    assertThat(problems(THREE_CLUSTERS + "limits: { receiveQueueBytes: 0 }\n" + links))
+        .singleElement()
+        .asString()
+        .contains("limits.receiveQueueBytes")
+        .contains("must be positive");
+    assertThat(problems(THREE_CLUSTERS + "limits: { receiveQueueBytes: 8MB }\n" + links))
+        .singleElement()
+        .asString()
+        .contains("limits.receiveQueueBytes")
+        .contains("binary units");
+    assertThat(problems(THREE_CLUSTERS + "limits: { inFlightBytes: 8MiB }\n" + links))
+        .singleElement()
+        .asString()
+        .contains("limits.inFlightBytes");
+  }
+
   private static final String THREE_CLUSTERS =
       TWO_CLUSTERS
           + "  north: { serviceUrl: \"pulsar://north:6650\", adminUrl: \"http://north:8080\" }\n";

@@ -26,6 +26,7 @@ class ExampleConfigTest {
         .isEqualTo("pulsar+ssl://west.example:6651");
     assertThat(config.state().dir()).isEqualTo(Path.of("/var/lib/georep"));
     assertThat(config.http()).isEqualTo(new HttpConfig("127.0.0.1", 9464));
+    assertThat(config.limits().receiveQueueBytes()).isEqualTo(8L * 1024 * 1024);
     assertThat(config.links())
         .map(LinkConfig::name)
         .containsExactly("east-to-west", "west-to-east");

@@ -503,6 +503,58 @@ class ReplicationScopeIT {
     }
   }
 
+  @Test
+  void aReceiveQueueBudgetSmallerThanAnEntryPerPartitionStillDeliversEveryPartitionInBothModes()
+      throws Exception {
+    // 2 links x 12 partitions share 16 KiB: under 700 bytes each, less than one batch of the 1 KB
+    // messages below, so every consumer runs on its floor of one entry, in both modes at once.
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    List<String> modes = List.of("entries", "messages");
+    StringBuilder links = new StringBuilder();
+    for (String mode : modes) {
+      for (PulsarCluster cluster : clusters.all()) {
+        cluster.createNamespaces("scope/budget-" + mode);
+      }
+      links.append(
+          GeorepYaml.link(
+              "budget-" + mode,
+              "east",
+              "west",
+              "{ namespaces: [scope/budget-" + mode + "] }",
+              "forwarding: " + mode));
+    }
+    String yaml =
+        GeorepYaml.config(dir.resolve("state"), links.toString(), east, west)
+            .replace("\nlinks:\n", "\nlimits: { receiveQueueBytes: 16KiB }\nlinks:\n");
+    GeorepConfig config = ConfigLoader.parse(yaml, "scope-it", Map.of());
+    assertThat(config.limits().receiveQueueBytes()).isEqualTo(16 * 1024);
+    byte[] kilobyte = new byte[1024];
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarAdmin westAdmin = west.newAdmin();
+        PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient()) {
+      for (String mode : modes) {
+        String topic = "persistent://scope/budget-" + mode + "/events";
+        eastAdmin.topics().createPartitionedTopic(topic, 12);
+        // Here before the test reads it (a reader would auto-create it non-partitioned).
+        westAdmin.topics().createPartitionedTopic(topic, 12);
+        try (Producer<byte[]> producer =
+            eastClient.newProducer(Schema.BYTES).topic(topic).batchingMaxMessages(50).create()) {
+          for (int i = 0; i < 2_400; i++) {
+            producer.sendAsync(kilobyte);
+          }
+          producer.flush();
+        }
+      }
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        for (String mode : modes) {
+          awaitCount(westClient, "persistent://scope/budget-" + mode + "/events", 2_400);
+        }
+      }
+    }
+  }
+
   private static String link(String name, String source, String target, String scope) {
     return GeorepYaml.link(name, source, target, scope);
   }

@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.apache.pulsar.client.impl.GuardedProducer;
 import org.apache.pulsar.common.naming.TopicName;
 
@@ -43,7 +42,7 @@ public final class LinkSupervisor {
       CheckpointStore checkpoints,
       PositionMap positionMap,
       MeterRegistry registry,
-      EntryQueueBudget entryQueue,
+      ReceiveQueueBudget receiveQueues,
       Duration checkpointSyncInterval) {}
 
   /** The protocol. */
@@ -515,7 +514,7 @@ public final class LinkSupervisor {
             runtime.positionMap(),
             metrics,
             flow,
-            runtime.entryQueue(),
+            runtime.receiveQueues(),
             targetWatcher(partition));
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =

@@ -38,7 +38,6 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
-import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer;
 import org.apache.pulsar.client.impl.GeorepEntryConsumer.SourceEntry;
 import org.apache.pulsar.client.impl.GuardedProducer;
@@ -126,7 +125,7 @@ public final class PartitionReplicator {
       PositionMap positionMap,
       PartitionReplicatorMetrics metrics,
       LinkFlowControl flow,
-      EntryQueueBudget entryQueue,
+      ReceiveQueueBudget receiveQueues,
       GuardedProducer.Watcher targetWatcher) {}
 
   /** The protocol. */
@@ -480,7 +479,7 @@ public final class PartitionReplicator {
                 SubscriptionType.Failover,
                 position,
                 100,
-                resources.entryQueue())
+                resources.receiveQueues())
             .thenApply(c -> c) // as a Consumer<byte[]>
         : resources
             .source()
@@ -490,7 +489,7 @@ public final class PartitionReplicator {
             .subscriptionType(SubscriptionType.Failover)
             .subscriptionInitialPosition(position)
             // One permit until the first message shows how the source batches; ReceiveQueueSizer
-            // then holds the queue near a thousand messages.
+            // then sizes the queue to its share of the daemon's budget, at most 1,000 messages.
             .receiverQueueSize(1)
             .acknowledgmentGroupTime(100, TimeUnit.MILLISECONDS)
             .subscribeAsync();
@@ -507,7 +506,7 @@ public final class PartitionReplicator {
     if (consumer instanceof GeorepEntryConsumer entries) {
       entryConsumer = entries;
     } else {
-      receiveQueue = new ReceiveQueueSizer(consumer);
+      receiveQueue = ReceiveQueueSizer.of(consumer, resources.receiveQueues());
     }
     int count = routing.partitions().length;
     List<CompletableFuture<Producer<byte[]>>> creating = new ArrayList<>(count);
@@ -740,7 +739,7 @@ public final class PartitionReplicator {
     int batchSize = 0;
     if (sourceId instanceof MessageIdAdv adv) {
       if (receiveQueue != null) {
-        receiveQueue.observe(adv);
+        receiveQueue.observe(adv, message.size());
       }
       batchSize = adv.getBatchIndex() >= 0 ? adv.getBatchSize() : 0;
     }
@@ -1803,6 +1802,10 @@ public final class PartitionReplicator {
     producers.forEach(p -> closing.add(p.closeAsync()));
     if (consumer != null) {
       closing.add(consumer.closeAsync());
+    }
+    if (receiveQueue != null) {
+      receiveQueue.close(); // its share of the budget goes back to the other consumers
+      receiveQueue = null;
     }
     producers = List.of();
     consumer = null;

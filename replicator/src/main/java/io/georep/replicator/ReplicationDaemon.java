@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.impl.EntryQueueBudget;
 import org.apache.pulsar.shade.io.netty.util.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +64,9 @@ public final class ReplicationDaemon implements AutoCloseable {
     Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
     List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
     List<LinkStatusBoard> boards = new ArrayList<>();
-    // One budget for all links: the entries they hold share the process's direct memory.
-    EntryQueueBudget entryQueue = new EntryQueueBudget(EntryQueueBudget.DEFAULT_BYTES);
+    // One budget for the source consumers of all links, in both forwarding modes: what their
+    // receive queues hold shares the process's direct memory.
+    ReceiveQueueBudget receiveQueues = new ReceiveQueueBudget(config.limits().receiveQueueBytes());
     Timer clientTimer = PulsarClients.sharedTimer(); // one for the clients of every cluster
     try {
       for (LinkConfig link : config.links()) {
@@ -90,7 +90,7 @@ public final class ReplicationDaemon implements AutoCloseable {
                 checkpoints,
                 positionMap,
                 registry,
-                entryQueue,
+                receiveQueues,
                 config.state().syncInterval());
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);

@@ -1,12 +1,15 @@
 package org.apache.pulsar.client.impl;
 
+import io.georep.replicator.ReceiveQueueBudget;
+
 /**
  * The flow control of {@link GeorepEntryConsumer}, in entries. A broker without {@code
  * preciseDispatcherFlowControl} (the default) reads as many entries at once as the consumer has
  * permits (at most 100 and 5 MB), although each entry it sends takes all its messages off them. So
  * the permits are held at the number of entries wanted, not at their messages: the consumer's share
- * of the daemon's {@link EntryQueueBudget} in entries (at least {@link #MIN_ENTRIES}) minus those
- * waiting to be taken.
+ * of the daemon's {@link ReceiveQueueBudget} in entries of the average size seen (at least one, at
+ * most {@link #MAX_ENTRIES}) minus those waiting to be taken. Entries queued and asked for so stay
+ * within the share, or one entry where the share holds less.
  *
  * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
  * new connection starts from nothing (the broker starts it at zero). Permits are topped up once the
@@ -17,16 +20,15 @@ package org.apache.pulsar.client.impl;
  * the target, so reads are not one entry each. Not thread-safe: the consumer guards it.
  */
 final class EntryPermits {
-  static final int MIN_ENTRIES = 4;
   static final int MAX_ENTRIES = 100; // the most a broker reads at once by default
 
-  private final EntryQueueBudget budget;
+  private final ReceiveQueueBudget budget;
   private Object connection;
   private long granted;
   private long received;
   private double averageEntryBytes = -1;
 
-  EntryPermits(EntryQueueBudget budget) {
+  EntryPermits(ReceiveQueueBudget budget) {
     this.budget = budget;
   }
 
@@ -78,14 +80,17 @@ final class EntryPermits {
     return grant;
   }
 
-  /** The entries wanted: one until the first shows how large they are. */
+  /**
+   * The entries wanted: the share read now (it shrinks as consumers join, grows as they leave) in
+   * entries of the average size, at least one (without it the partition cannot move); one until the
+   * first entry shows how large they are.
+   */
   int targetEntries() {
     if (averageEntryBytes < 0) {
       return 1;
     }
     return (int)
-        Math.min(
-            MAX_ENTRIES, Math.max(MIN_ENTRIES, budget.share() / Math.max(1, averageEntryBytes)));
+        Math.max(1, Math.min(MAX_ENTRIES, budget.share() / Math.max(1, averageEntryBytes)));
   }
 
   /** What the broker holds as far as known: granted minus arrived, on the current connection. */

@@ -1,6 +1,7 @@
 package org.apache.pulsar.client.impl;
 
 import com.scurrilous.circe.checksum.Crc32cIntChecksum;
+import io.georep.replicator.ReceiveQueueBudget;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
   private final Object lock = new Object();
   private final ArrayDeque<Arrival> arrivals = new ArrayDeque<>();
   private CompletableFuture<SourceEntry> pending;
-  private final EntryQueueBudget budget;
+  private final ReceiveQueueBudget budget;
   private final EntryPermits permits; // guarded by lock
   private boolean leftBudget; // guarded by lock
 
@@ -134,7 +135,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       SubscriptionType type,
       SubscriptionInitialPosition initialPosition,
       long acknowledgementGroupMillis,
-      EntryQueueBudget budget) {
+      ReceiveQueueBudget budget) {
     ConsumerConfigurationData<byte[]> conf = new ConsumerConfigurationData<>();
     conf.getTopicNames().add(topic);
     conf.setSubscriptionName(subscription);
@@ -154,7 +155,7 @@ public final class GeorepEntryConsumer extends ConsumerImpl<byte[]> {
       String topic,
       ConsumerConfigurationData<byte[]> conf,
       CompletableFuture<Consumer<byte[]>> subscribed,
-      EntryQueueBudget budget) {
+      ReceiveQueueBudget budget) {
     super(
         client,
         topic,

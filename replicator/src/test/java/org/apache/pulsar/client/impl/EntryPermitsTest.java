@@ -2,6 +2,8 @@ package org.apache.pulsar.client.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.config.LimitsConfig;
+import io.georep.replicator.ReceiveQueueBudget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class EntryPermitsTest {
   /** A share of 1 MiB: a budget of 1 MiB, or of 8 MiB over eight consumers. */
-  private static EntryQueueBudget oneMiB() {
-    return new EntryQueueBudget(1024 * 1024);
+  private static ReceiveQueueBudget oneMiB() {
+    return new ReceiveQueueBudget(1024 * 1024);
   }
 
   // Each simulation step: the broker sends what its permits allow, the consumer answers each
@@ -62,7 +64,7 @@ class EntryPermitsTest {
       this(oneMiB());
     }
 
-    Consumer(EntryQueueBudget budget) {
+    Consumer(ReceiveQueueBudget budget) {
       permits = new EntryPermits(budget);
     }
 
@@ -203,10 +205,63 @@ class EntryPermitsTest {
   }
 
   @Test
+  void aThousandConsumersAskForTheBudgetPlusAtMostOneEntryEach() {
+    // The memory scenario in entries: 1,000 partitions share the default 8 MiB (8,388 bytes
+    // each). Entries of 4 KB fit twice; entries of 128 KB not at all, and each consumer still
+    // asks for one (before, a floor of 1 MiB and of 4 entries: 4 x 128 KB each, 500 MB in all).
+    for (int entryBytes : new int[] {1024, 4 * 1024, 128 * 1024}) {
+      ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
+      List<EntryPermits> consumers = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        budget.join();
+        EntryPermits permits = new EntryPermits(budget);
+        permits.subscribed(budget);
+        permits.arrived(budget, entryBytes / 1024, entryBytes);
+        consumers.add(permits);
+      }
+      long wanted = consumers.stream().mapToLong(p -> (long) p.targetEntries() * entryBytes).sum();
+      assertThat(wanted)
+          .as("entries of %d bytes", entryBytes)
+          .isLessThanOrEqualTo(budget.totalBytes() + 1_000L * entryBytes);
+      if (entryBytes <= budget.share()) {
+        assertThat(wanted).isLessThanOrEqualTo(budget.totalBytes());
+      }
+      assertThat(consumers).allSatisfy(p -> assertThat(p.targetEntries()).isPositive());
+    }
+  }
+
+  @Test
+  void aShareSmallerThanAnEntryStillMovesOneEntryAtATime() {
+    // 1,000 consumers of the default budget, entries of 128 KB: one at a time, all delivered.
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
+    for (int i = 0; i < 1_000; i++) {
+      budget.join();
+    }
+    Broker broker = new Broker(126, 128 * 1024);
+    for (int i = 0; i < 200; i++) {
+      broker.backlog.add(i);
+    }
+    Consumer consumer = new Consumer(budget);
+    consumer.connect(broker);
+    List<Integer> taken = new ArrayList<>();
+    for (int step = 0; step < 1_000 && taken.size() < 200; step++) {
+      consumer.receive(broker, broker.dispatch());
+      Integer entry = consumer.take(broker);
+      if (entry != null) {
+        taken.add(entry);
+      }
+    }
+    assertThat(taken).isSorted().hasSize(200).doesNotHaveDuplicates();
+    assertThat(consumer.permits.targetEntries()).isEqualTo(1);
+    assertThat(consumer.mostQueued).isEqualTo(1);
+    assertThat(broker.readSizes).allSatisfy(n -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
   void aLoneConsumerOfABusyTopicAsksForAsMuchAsTheBrokerReadsAtOnce() {
     // The default budget, one consumer: an 8 MiB share of 128 KB entries is 64, and the
     // broker reads 38 of them (5 MB) each time; the next read is asked for as entries arrive.
-    EntryQueueBudget budget = new EntryQueueBudget(EntryQueueBudget.DEFAULT_BYTES);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(LimitsConfig.DEFAULT_RECEIVE_QUEUE_BYTES);
     budget.join();
     Broker broker = new Broker(126, 128 * 1024);
     for (int i = 0; i < 1_000; i++) {

@@ -1,16 +1,16 @@
-package org.apache.pulsar.client.impl;
+package io.georep.replicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class EntryQueueBudgetTest {
+class ReceiveQueueBudgetTest {
   private static final int MIB = 1024 * 1024;
 
   @Test
-  void theBytesAreSharedAmongTheConsumersWithinBounds() {
-    EntryQueueBudget budget = new EntryQueueBudget(8L * MIB);
+  void theBytesAreSharedAmongTheConsumersWithoutAFloor() {
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(8L * MIB);
     assertThat(budget.share()).as("before any consumer").isEqualTo(8 * MIB);
     budget.join();
     assertThat(budget.share()).isEqualTo(8 * MIB);
@@ -23,7 +23,9 @@ class EntryQueueBudgetTest {
     for (int i = 8; i < 1_000; i++) {
       budget.join();
     }
-    assertThat(budget.share()).as("never below one read's worth").isEqualTo(MIB);
+    // Was 1 MiB each, 1,000 MiB in all: the floor is now one entry, at the consumer.
+    assertThat(budget.share()).as("a thousand consumers").isEqualTo(8 * MIB / 1_000);
+    assertThat(1_000L * budget.share()).isLessThanOrEqualTo(budget.totalBytes());
     for (int i = 0; i < 999; i++) {
       budget.leave();
     }
@@ -32,9 +34,18 @@ class EntryQueueBudgetTest {
 
   @Test
   void aLargerBudgetIsCappedPerConsumer() {
-    EntryQueueBudget budget = new EntryQueueBudget(64L * MIB);
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(64L * MIB);
     budget.join();
     assertThat(budget.share()).isEqualTo(8 * MIB);
-    assertThatThrownBy(() -> new EntryQueueBudget(0)).hasMessageContaining("totalBytes");
+    assertThatThrownBy(() -> new ReceiveQueueBudget(0)).hasMessageContaining("totalBytes");
+  }
+
+  @Test
+  void theShareIsNeverZero() {
+    ReceiveQueueBudget budget = new ReceiveQueueBudget(10);
+    for (int i = 0; i < 100; i++) {
+      budget.join();
+    }
+    assertThat(budget.share()).isEqualTo(1);
   }
 }
