@@ -449,6 +449,9 @@ final class RocksDatabase implements AutoCloseable {
    * Calls {@code visitor} with each key starting with {@code prefix} and its value, in key order.
    */
   void scan(String what, Family family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    if (!families.containsKey(family)) {
+      return; // read-only, written before the family existed
+    }
     guarded(
         what,
         () -> {

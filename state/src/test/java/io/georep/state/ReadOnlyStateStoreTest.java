@@ -62,6 +62,42 @@ class ReadOnlyStateStoreTest {
   }
 
   @Test
+  void readsADirectoryWrittenBeforeWorkflowsExisted() throws Exception {
+    createOlderDirectory("default", "checkpoints", "position-map");
+
+    try (StateStore reader = StateStore.openReadOnly(dir)) {
+      assertThat(reader.workflows().list()).isEmpty();
+      assertThat(reader.workflows().unfinished()).isEmpty();
+      assertThat(reader.workflows().get("m1")).isEmpty();
+      assertThat(reader.workflows().audit("m1")).isEmpty();
+      assertThatThrownBy(() -> reader.workflows().create("m1", "migration", "{}", "a", ""))
+          .isInstanceOf(StateStoreException.class)
+          .hasMessageContaining("no column family 'workflows'");
+    }
+    try (StateStore writer = StateStore.open(dir)) {
+      writer.workflows().create("m1", "migration", "{}", "a", "");
+      assertThat(writer.workflows().audit("m1")).hasSize(1);
+    }
+  }
+
+  private void createOlderDirectory(String... families) throws Exception {
+    org.rocksdb.RocksDB.loadLibrary();
+    List<org.rocksdb.ColumnFamilyDescriptor> older = new java.util.ArrayList<>();
+    for (String name : families) {
+      older.add(new org.rocksdb.ColumnFamilyDescriptor(name.getBytes()));
+    }
+    List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+    try (org.rocksdb.DBOptions options =
+            new org.rocksdb.DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true);
+        org.rocksdb.RocksDB db =
+            org.rocksdb.RocksDB.open(options, dir.toString(), older, handles)) {
+      handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+    }
+  }
+
+  @Test
   void aMissingDirectoryIsNamed() {
     assertThatThrownBy(() -> StateStore.openReadOnly(dir.resolve("none")))
         .isInstanceOf(StateStoreException.class)
