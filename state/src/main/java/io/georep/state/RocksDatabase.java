@@ -263,8 +263,20 @@ final class RocksDatabase implements AutoCloseable {
     return descriptors;
   }
 
-  /** Runs a write; a failure marks the store for a reopen before the next write. */
+  /**
+   * Runs a write; a failure marks the store for a reopen before the next write. A read-only store
+   * refuses every write here: marked as failed, it would be reopened for writing.
+   */
   private <T> T writing(String what, RocksCall<T> call) {
+    if (readOnly) {
+      throw new StateStoreException(
+          "cannot "
+              + what
+              + ": the state store at "
+              + directory
+              + " is open read-only; write through the daemon that owns it, or stop the daemon and"
+              + " open the store for writing");
+    }
     recoverFromFailedWrite(what);
     try {
       return guarded(what, call);

@@ -2,8 +2,10 @@ package io.georep.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,32 @@ class ReadOnlyStateStoreTest {
   }
 
   @Test
+  void aReadOnlyStoreStaysReadOnlyAfterARefusedWrite() {
+    StateStore.open(dir).close();
+
+    try (StateStore reader = StateStore.openReadOnly(dir)) {
+      // Before: the refused write marked the store as failed, and a write a second later reopened
+      // it for writing, and succeeded.
+      await()
+          .during(Duration.ofMillis(1_500))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try {
+                  reader.workflows().create("m1", "migration", "{}", "a", "");
+                  return false;
+                } catch (StateStoreException e) {
+                  return e.getMessage().contains("is open read-only");
+                }
+              });
+      assertThat(reader.workflows().list()).isEmpty();
+    }
+    try (StateStore writer = StateStore.open(dir)) {
+      assertThat(writer.workflows().list()).isEmpty();
+    }
+  }
+
+  @Test
   void readsADirectoryWrittenBeforeWorkflowsExisted() throws Exception {
     createOlderDirectory("default", "checkpoints", "position-map");
 
@@ -72,7 +100,7 @@ class ReadOnlyStateStoreTest {
       assertThat(reader.workflows().audit("m1")).isEmpty();
       assertThatThrownBy(() -> reader.workflows().create("m1", "migration", "{}", "a", ""))
           .isInstanceOf(StateStoreException.class)
-          .hasMessageContaining("no column family 'workflows'");
+          .hasMessageContaining("is open read-only");
     }
     try (StateStore writer = StateStore.open(dir)) {
       writer.workflows().create("m1", "migration", "{}", "a", "");

@@ -293,7 +293,8 @@ class WorkflowStoreTest {
       assertThat(reader.workflows().audit("m1")).hasSize(1);
       assertThatThrownBy(() -> reader.workflows().advance("m1", "preflight", "next", ""))
           .isInstanceOf(StateStoreException.class)
-          .hasMessageContaining("advance workflow 'm1'");
+          .hasMessageContaining("advance workflow 'm1'")
+          .hasMessageContaining("is open read-only");
     }
     assertThat(workflows.get("m1")).hasValueSatisfying(w -> assertThat(w.revision()).isEqualTo(1));
   }
