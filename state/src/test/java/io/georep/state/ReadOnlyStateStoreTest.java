@@ -41,20 +41,7 @@ class ReadOnlyStateStoreTest {
 
   @Test
   void readsADirectoryWrittenBeforeSequenceAnchorsExisted() throws Exception {
-    org.rocksdb.RocksDB.loadLibrary();
-    List<org.rocksdb.ColumnFamilyDescriptor> older = new java.util.ArrayList<>();
-    for (String name : List.of("default", "checkpoints", "position-map", "workflows", "audit")) {
-      older.add(new org.rocksdb.ColumnFamilyDescriptor(name.getBytes()));
-    }
-    List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
-    try (org.rocksdb.DBOptions options =
-            new org.rocksdb.DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true);
-        org.rocksdb.RocksDB db =
-            org.rocksdb.RocksDB.open(options, dir.toString(), older, handles)) {
-      handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
-    }
+    createOlderDirectory("default", "checkpoints", "position-map", "workflows", "audit");
     SourcePartition partition = new SourcePartition("l", "persistent://t/n/a");
 
     try (StateStore reader = StateStore.openReadOnly(dir)) {
