@@ -263,8 +263,20 @@ final class RocksDatabase implements AutoCloseable {
     return descriptors;
   }
 
-  /** Runs a write; a failure marks the store for a reopen before the next write. */
+  /**
+   * Runs a write; a failure marks the store for a reopen before the next write. A read-only store
+   * refuses every write here: marked as failed, it would be reopened for writing.
+   */
   private <T> T writing(String what, RocksCall<T> call) {
+    if (readOnly) {
+      throw new StateStoreException(
+          "cannot "
+              + what
+              + ": the state store at "
+              + directory
+              + " is open read-only; write through the daemon that owns it, or stop the daemon and"
+              + " open the store for writing");
+    }
     recoverFromFailedWrite(what);
     try {
       return guarded(what, call);
@@ -449,6 +461,9 @@ final class RocksDatabase implements AutoCloseable {
    * Calls {@code visitor} with each key starting with {@code prefix} and its value, in key order.
    */
   void scan(String what, Family family, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+    if (!families.containsKey(family)) {
+      return; // read-only, written before the family existed
+    }
     guarded(
         what,
         () -> {

@@ -1,12 +1,13 @@
 package io.georep.state;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * georep's durable state: one RocksDB database per daemon, in one directory, with a column family
- * per kind of record ({@code checkpoints}, {@code position-map}, {@code workflows}, {@code audit};
- * all are created on first open so that later versions need no migration). Callers see records; no
- * RocksDB type appears in this module's API.
+ * per kind of record ({@code checkpoints}, {@code position-map}, {@code sequence-anchors}, {@code
+ * workflows}, {@code audit}; all are created on first open so that later versions need no
+ * migration). Callers see records; no RocksDB type appears in this module's API.
  *
  * <p>Invariants:
  *
@@ -20,7 +21,9 @@ import java.nio.file.Path;
  *       That costs replays, never data: a checkpoint is written before the source cursor is
  *       acknowledged, and the cursor on the source broker is the second copy of progress, so a lost
  *       checkpoint only means messages are forwarded again (and deduplicated by the target where
- *       deduplication is on).
+ *       deduplication is on). The exceptions are fsynced before they return, because nothing else
+ *       holds a second copy: sequence anchors ({@link CheckpointStore#putAnchors}) and workflows
+ *       with their audit log ({@link WorkflowStore}).
  *   <li><b>Atomicity.</b> Writes that belong together go in one batch: all of it survives a crash
  *       or none of it does.
  *   <li><b>Thread safety.</b> All methods, of this class and of the stores it hands out, may be
@@ -35,11 +38,13 @@ public final class StateStore implements AutoCloseable {
   private final RocksDatabase db;
   private final CheckpointStore checkpoints;
   private final PositionMap positionMap;
+  private final WorkflowStore workflows;
 
   private StateStore(RocksDatabase db) {
     this.db = db;
     this.checkpoints = new RocksCheckpointStore(db);
     this.positionMap = new RocksPositionMap(db);
+    this.workflows = new RocksWorkflowStore(db, Clock.systemUTC());
   }
 
   /**
@@ -69,6 +74,11 @@ public final class StateStore implements AutoCloseable {
   /** The position maps of all links; written with the checkpoints, by {@link CheckpointStore}. */
   public PositionMap positionMap() {
     return positionMap;
+  }
+
+  /** The workflows and their audit log. */
+  public WorkflowStore workflows() {
+    return workflows;
   }
 
   /** The state directory, absolute and normalized. */
