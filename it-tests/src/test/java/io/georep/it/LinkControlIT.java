@@ -70,8 +70,7 @@ class LinkControlIT {
         PulsarClient target = west.newClient();
         KeyedWorkload moving = new KeyedWorkload(source, "moving", List.of(controlled), 8, 100);
         KeyedWorkload steady = new KeyedWorkload(source, "steady", List.of(other), 8, 100)) {
-      DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0));
-      try {
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         moving.send(500);
         steady.send(500);
         awaitAll(target, moving, 500);
@@ -123,13 +122,9 @@ class LinkControlIT {
             .isInstanceOf(LinkControl.UnknownLinkException.class)
             .hasMessageContaining("moving, steady");
         moving.send(500);
-      } finally {
-        runner.close();
       }
 
-      runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0));
-      try {
-        DaemonRunner restarted = runner;
+      try (DaemonRunner restarted = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
         await("the restarted daemon lists its topics")
             .atMost(Duration.ofSeconds(30))
             .until(restarted::ready);
@@ -151,8 +146,6 @@ class LinkControlIT {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> link(restarted, "moving").state().equals("RUNNING"));
-      } finally {
-        runner.close();
       }
     }
   }
