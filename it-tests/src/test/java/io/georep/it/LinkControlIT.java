@@ -79,6 +79,9 @@ class LinkControlIT {
         LinkControl.Outcome paused = call(runner.links().pause("moving"));
         assertThat(paused.state()).isEqualTo(LinkControl.ControlState.PAUSED);
         assertThat(link(runner, "moving").state()).isEqualTo("PAUSED");
+        assertThat(runner.metrics())
+            .contains("georep_link_paused{link=\"moving\"} 1.0")
+            .contains("georep_link_paused{link=\"steady\"} 0.0");
         long forwardedBefore = link(runner, "moving").messagesForwarded();
         moving.send(500);
         steady.send(500);
@@ -131,6 +134,7 @@ class LinkControlIT {
         steady.send(500);
         awaitAll(target, steady, 1_500);
         assertThat(link(restarted, "moving").state()).isEqualTo("FENCED");
+        assertThat(restarted.metrics()).contains("georep_link_fenced{link=\"moving\"} 1.0");
         assertThat(link(restarted, "moving").topics()).isEmpty();
         assertThat(ReplicationVerifier.verify(target, moving, Map.of()).received())
             .isEqualTo(1_000);

@@ -43,6 +43,10 @@ final class LinkStatusBoard {
     this.control = state;
   }
 
+  LinkControl.ControlState control() {
+    return control;
+  }
+
   void stopped() {
     this.stopped = true;
   }

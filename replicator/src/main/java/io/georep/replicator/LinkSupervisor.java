@@ -162,6 +162,16 @@ public final class LinkSupervisor {
         .baseUnit("bytes")
         .tag("link", link.name())
         .register(runtime.registry());
+    for (LinkControl.ControlState state :
+        List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
+              board,
+              b -> b.control() == state ? 1 : 0)
+          .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("link", link.name())
+          .register(runtime.registry());
+    }
     this.fence = runtime.fences().fenceOf(link.name()).orElse(null);
     this.control =
         fence == null ? LinkControl.ControlState.ACTIVE : LinkControl.ControlState.FENCED;
