@@ -544,6 +544,11 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onSubscribed(Subscribed msg) {
     if (msg.epoch() != epoch) {
+      // Subscribed for a pipeline that failed since: release it (it holds the subscription, and
+      // an entry consumer its share of the receive-queue budget).
+      if (msg.consumer() != null) {
+        msg.consumer().closeAsync();
+      }
       return Behaviors.same();
     }
     if (msg.failure() != null) {
@@ -594,6 +599,10 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onProducersReady(ProducersReady msg) {
     if (msg.epoch() != epoch) {
+      // Connected for a pipeline that failed since: release the producer name on the target.
+      if (msg.producers() != null) {
+        msg.producers().forEach(Producer::closeAsync);
+      }
       return Behaviors.same();
     }
     if (msg.failure() != null) {
