@@ -18,6 +18,10 @@ import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +45,7 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.common.policies.data.AutoTopicCreationOverride;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +54,8 @@ import picocli.CommandLine;
 /**
  * A consumer that moves from the source to the target receives on the target exactly the messages
  * it had not acknowledged on the source: none it acknowledged (cumulatively or one by one), none
- * twice, none missing.
+ * twice, none missing. Its daemon, translating subscriptions and syncing metadata, also exposes the
+ * most metric families: the check of the dashboard and alerts under {@code ops/} runs here.
  */
 class SubscriptionTranslationIT {
   @RegisterExtension
@@ -65,6 +72,18 @@ class SubscriptionTranslationIT {
 
   private static final String SUBSCRIPTION = "billing";
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Metrics the dashboard or the alerts query that {@link
+   * #theDashboardAndTheAlertsQueryOnlyMetricsTheDaemonExposes} does not provoke, by their
+   * Micrometer name: counters registered only once something failed. When the daemon lacks them,
+   * they are checked as documented and registered by main code instead.
+   */
+  private static final Map<String, String> STATIC_ONLY =
+      Map.of("georep_subscription_sync_failures_total", "georep.subscription.sync.failures");
+
+  /** Series Prometheus makes itself while scraping, never in {@code /metrics}. */
+  private static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
   @TempDir Path dir;
 
@@ -227,6 +246,121 @@ class SubscriptionTranslationIT {
             .contains("georep_subscription_translations_total{action=");
       }
       assertReceivesExactly(westClient, topic, expectedUnacked(sourceIds, acked), sourceIds);
+    }
+  }
+
+  /**
+   * Every metric the Grafana dashboard and the alert rules under {@code ops/} query is in the
+   * {@code /metrics} of a daemon with data flowing, metadata sync and subscription translation on.
+   * The per-kind counters that appear only once something happens are provoked: a link to a missing
+   * target namespace ({@code georep_errors_total}), a source topic deleted ({@code
+   * georep_events_total}), a GC ({@code jvm_gc_pause_seconds_*}). {@link #STATIC_ONLY} lists those
+   * only checked as documented and registered by code; {@link #PROMETHEUS_OWN}, Prometheus' own.
+   */
+  @Test
+  void theDashboardAndTheAlertsQueryOnlyMetricsTheDaemonExposes() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://subs/ops/payments";
+    String gone = "persistent://subs/ops/gone";
+    String stranded = "persistent://subs/ops-stranded/events";
+    east.createNamespaces("subs/ops", "subs/ops-stranded");
+    west.createNamespaces("subs/ops");
+    Path configFile =
+        writeConfig(
+            link(
+                    "ops",
+                    "east",
+                    "west",
+                    "{ namespaces: [subs/ops] }",
+                    "metadataSync: continuous",
+                    "metadataSyncInterval: 1s",
+                    "subscriptionSync: { interval: 1s }")
+                + link(
+                    "stranded",
+                    "east",
+                    "west",
+                    "{ namespaces: [subs/ops-stranded] }",
+                    "mapping: { namespaces: { subs/ops-stranded: subs/ops-absent } }"),
+            "ops");
+    GeorepConfig config = ConfigLoader.load(configFile);
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient eastClient = east.newClient()) {
+      // Else a deleted topic comes back for georep's reconnecting consumer (docs/replication.md).
+      eastAdmin
+          .namespaces()
+          .setAutoTopicCreation(
+              "subs/ops",
+              AutoTopicCreationOverride.builder()
+                  .allowAutoTopicCreation(false)
+                  .topicType("non-partitioned")
+                  .build());
+      eastAdmin.topics().createNonPartitionedTopic(topic);
+      eastAdmin.topics().createNonPartitionedTopic(gone);
+      eastAdmin.topics().createNonPartitionedTopic(stranded);
+      eastAdmin.topics().createSubscription(topic, SUBSCRIPTION, MessageId.earliest);
+      produce(eastClient, topic, "p", 500);
+      produce(eastClient, stranded, "s", 10);
+
+      try (DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+        await("both topics of link ops running")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    runner.status().links().stream().filter(l -> l.name().equals("ops")).findAny(),
+                l ->
+                    l.isPresent()
+                        && l.get().topics().size() == 2
+                        && l.get().messagesForwarded() >= 500);
+        eastAdmin.topics().delete(gone, true);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest scrape =
+            HttpRequest.newBuilder(runner.httpUri().resolve(URI.create("/metrics"))).build();
+        String metrics =
+            await("the metric families that appear only once something happened")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                    () -> {
+                      System.gc(); // the daemon runs in this JVM: a GC pause for jvm_gc_pause
+                      return http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+                    },
+                    text ->
+                        text.contains("georep_errors_total{kind=\"target-topic\",link=\"stranded\"")
+                            && text.contains(
+                                "georep_events_total{kind=\"source-deleted\",link=\"ops\"")
+                            && text.contains(
+                                "georep_subscription_translation_age_milliseconds{link=\"ops\"")
+                            && text.contains("georep_subscription_translations_total{")
+                            && text.contains("georep_stage_seconds_bucket{")
+                            && text.contains("jvm_gc_pause_seconds_count{"));
+
+        Set<String> exposed = OpsQueries.exposedNames(metrics);
+        List<OpsQueries.Unknown> unknown = OpsQueries.unknownMetrics(OpsQueries.all(), exposed);
+        Set<String> queried = new TreeSet<>();
+        OpsQueries.all().forEach(q -> queried.addAll(PromQl.metricNames(q.expr())));
+        List<String> problems = new ArrayList<>();
+        Set<String> staticallyChecked = new TreeSet<>();
+        for (OpsQueries.Unknown u : unknown) {
+          String meter = STATIC_ONLY.get(u.metric());
+          if (PROMETHEUS_OWN.contains(u.metric())) {
+            staticallyChecked.add(u.metric());
+          } else if (meter == null) {
+            problems.add(u.toString());
+          } else {
+            staticallyChecked.add(u.metric());
+            problems.addAll(OpsQueries.undocumentedOrUnregistered(meter));
+          }
+        }
+        queried.removeAll(staticallyChecked);
+        System.out.println("dashboard and alerts: exposed by the daemon: " + queried);
+        System.out.println(
+            "dashboard and alerts: not exposed, checked as documented and registered or Prometheus'"
+                + " own: "
+                + staticallyChecked);
+        assertThat(problems).as("queries of metrics the daemon does not expose").isEmpty();
+        assertThat(queried).contains("georep_errors_total", "georep_events_total");
+      }
     }
   }
 
