@@ -283,7 +283,16 @@ public final class SubscriptionSync {
             .<MessageId>map(p -> new MessageIdImpl(p.ledgerId(), p.entryId(), -1))
             .orElse(MessageId.earliest);
     if (existing == null) {
-      targetAdmin.topics().createSubscription(targetPartition, subscription, start);
+      try {
+        targetAdmin.topics().createSubscription(targetPartition, subscription, start);
+      } catch (PulsarAdminException.ConflictException e) {
+        // Created since the stats were read (metadata sync creates subscriptions too, and a
+        // consumer connecting does): not a failure; the next sync finds it and places it.
+        notes.add(
+            "created on the target meanwhile (by metadata sync or a consumer); placed at the next"
+                + " sync");
+        return report.apply("skipped", nothingApplied);
+      }
       action = "created";
     } else if (!keep) {
       targetAdmin.topics().resetCursor(targetPartition, subscription, start);
