@@ -5,6 +5,7 @@ import io.georep.config.GeorepConfig;
 import io.georep.migrator.MetadataSyncScheduler;
 import io.georep.migrator.subscriptions.SubscriptionSyncService;
 import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.LinkControl;
 import io.georep.replicator.ReplicationDaemon;
 import io.georep.state.StateStore;
 import io.georep.state.StateStoreException;
@@ -17,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,9 +97,13 @@ public final class DaemonRunner implements AutoCloseable {
       StatusServer server =
           StatusServer.start(
               httpListen,
-              () -> translated.addTo(sync.withStatuses(replication.status())),
-              daemon::ready,
-              registry);
+              config.http(),
+              new StatusServer.Sources(
+                  () -> translated.addTo(sync.withStatuses(replication.status())),
+                  daemon::ready,
+                  registry,
+                  linkControl(daemon),
+                  link -> Optional.empty()));
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
       return new DaemonRunner(
@@ -107,6 +113,15 @@ public final class DaemonRunner implements AutoCloseable {
       closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
       throw e;
     }
+  }
+
+  /**
+   * The engine's {@link LinkControl}. Until {@link ReplicationDaemon} implements it, every call
+   * answers 501 (not available in this build).
+   */
+  private static LinkControl linkControl(ReplicationDaemon daemon) {
+    Object engine = daemon;
+    return engine instanceof LinkControl control ? control : new UnavailableLinkControl();
   }
 
   private static StateStore openStore(GeorepConfig config) {

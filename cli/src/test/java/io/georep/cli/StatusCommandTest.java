@@ -3,12 +3,14 @@ package io.georep.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,14 @@ class StatusCommandTest {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     server =
         StatusServer.start(
-            new HostPort("127.0.0.1", 0), () -> SampleStatus.create(true), () -> true, registry);
+            new HostPort("127.0.0.1", 0),
+            HttpConfig.defaults(),
+            new StatusServer.Sources(
+                () -> SampleStatus.create(true),
+                () -> true,
+                registry,
+                new FakeLinkControl(),
+                link -> Optional.empty()));
   }
 
   @AfterAll
