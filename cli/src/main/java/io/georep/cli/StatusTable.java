@@ -156,7 +156,7 @@ final class StatusTable {
     return line.toString();
   }
 
-  private static String count(long value) {
+  static String count(long value) {
     return String.format(Locale.ROOT, "%,d", value);
   }
 

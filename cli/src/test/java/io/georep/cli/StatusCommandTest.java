@@ -124,8 +124,16 @@ class StatusCommandTest {
   }
 
   @Test
+  void printsYamlOnRequest() throws IOException {
+    CliRun run = CliRun.execute("status", "--url", server.uri().toString(), "-o", "yaml");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).as(run::toString).contains("links:\n- name: east-to-west\n");
+  }
+
+  @Test
   void unknownOutputIsAUsageError() {
-    CliRun run = CliRun.execute("status", "--output", "yaml");
+    CliRun run = CliRun.execute("status", "--output", "xml");
 
     assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
   }
