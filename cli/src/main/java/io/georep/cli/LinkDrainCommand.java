@@ -49,7 +49,7 @@ final class LinkDrainCommand implements Callable<Integer> {
             .client(spec.commandLine())
             .post(
                 LinkCommand.path(name, "drain"),
-                Map.of("timeout", DurationConverter.format(timeout)),
+                Map.of("timeout", timeout.toString()), // ISO-8601, which the API reads
                 LinkActionCommand.answerWithin(timeout));
     output.print(spec.commandLine().getOut(), outcome, out -> print(out, outcome));
     return outcome.path("drained").asBoolean() ? ExitCodes.OK : ExitCodes.NOT_DRAINED;
