@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * A call that changes a link ({@code pause}, {@code resume}, {@code fence}, {@code unfence}): posts
- * it to the control API and prints the link's state afterwards.
+ * A call that changes or waits on a link ({@code pause}, {@code resume}, {@code drain}, {@code
+ * fence}, {@code unfence}): posts it to the control API and prints the link's state afterwards.
  */
 abstract class LinkActionCommand implements Callable<Integer> {
 
@@ -33,21 +33,28 @@ abstract class LinkActionCommand implements Callable<Integer> {
     return Map.of();
   }
 
+  /** How long the daemon may take to answer. */
+  Duration answerWithin() {
+    return answerWithin(LinkControlApi.CALL_TIMEOUT);
+  }
+
+  /** The exit code for the daemon's answer; {@link ExitCodes#OK} by default. */
+  int exitCode(JsonNode outcome) {
+    return ExitCodes.OK;
+  }
+
   @Override
   public Integer call() {
     JsonNode outcome =
         daemon
             .client(spec.commandLine())
-            .post(
-                LinkCommand.path(name, action()),
-                body(),
-                answerWithin(LinkControlApi.CALL_TIMEOUT));
+            .post(LinkCommand.path(name, action()), body(), answerWithin());
     output.print(spec.commandLine().getOut(), outcome, out -> print(out, outcome));
-    return ExitCodes.OK;
+    return exitCode(outcome);
   }
 
   /** {@code link east-to-west: PAUSED (2 partitions, 17 in flight, backlog 250)}. */
-  static void print(PrintWriter out, JsonNode outcome) {
+  void print(PrintWriter out, JsonNode outcome) {
     out.println(
         "link "
             + outcome.path("link").asText()

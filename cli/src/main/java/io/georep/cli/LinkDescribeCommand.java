@@ -39,29 +39,6 @@ final class LinkDescribeCommand implements Callable<Integer> {
       out.println("error: " + lastError);
     }
     out.println();
-    Table topics =
-        new Table(
-                "TOPIC",
-                "TARGET",
-                "STATE",
-                "FORWARDED",
-                "IN-FLIGHT",
-                "BACKLOG",
-                "LAG",
-                "LAST ERROR")
-            .rightAlign(3, 4, 5, 6);
-    for (JsonNode topic : answer.path("topics")) {
-      long backlog = topic.path("backlogMessages").asLong(-1);
-      topics.row(
-          topic.path("sourceTopic").asText(),
-          topic.path("targetTopic").asText(),
-          topic.path("state").asText(),
-          StatusTable.count(topic.path("messagesForwarded").asLong()),
-          StatusTable.count(topic.path("inFlight").asLong()),
-          backlog < 0 ? null : StatusTable.count(backlog),
-          StatusTable.lag(topic.path("lagMillis").asLong()),
-          LinkGetCommand.text(topic.path("lastError")));
-    }
-    topics.print(out);
+    StatusTable.topics(answer.path("topics")).print(out);
   }
 }

@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code georep link drain NAME [--timeout 30s]}: waits until the link has nothing in flight and no
@@ -23,16 +18,7 @@ import picocli.CommandLine.Spec;
       "Waits until a link has nothing in flight and no partition has a backlog; changes nothing.",
       "Pause the link first to drain it for good. Exits 6 when the timeout passes first."
     })
-final class LinkDrainCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Mixin DaemonEndpointOptions daemon;
-
-  @Mixin OutputOptions output;
-
-  @Parameters(paramLabel = "NAME", description = "The link.")
-  String name;
+final class LinkDrainCommand extends LinkActionCommand {
 
   @Option(
       names = "--timeout",
@@ -43,19 +29,27 @@ final class LinkDrainCommand implements Callable<Integer> {
   Duration timeout;
 
   @Override
-  public Integer call() {
-    JsonNode outcome =
-        daemon
-            .client(spec.commandLine())
-            .post(
-                LinkCommand.path(name, "drain"),
-                Map.of("timeout", timeout.toString()), // ISO-8601, which the API reads
-                LinkActionCommand.answerWithin(timeout));
-    output.print(spec.commandLine().getOut(), outcome, out -> print(out, outcome));
+  String action() {
+    return "drain";
+  }
+
+  @Override
+  Map<String, String> body() {
+    return Map.of("timeout", timeout.toString()); // ISO-8601, which the API reads
+  }
+
+  @Override
+  Duration answerWithin() {
+    return answerWithin(timeout);
+  }
+
+  @Override
+  int exitCode(JsonNode outcome) {
     return outcome.path("drained").asBoolean() ? ExitCodes.OK : ExitCodes.NOT_DRAINED;
   }
 
-  private static void print(PrintWriter out, JsonNode outcome) {
+  @Override
+  void print(PrintWriter out, JsonNode outcome) {
     String link = outcome.path("link").asText();
     String waited = StatusTable.lag(outcome.path("waitedMillis").asLong());
     if (outcome.path("drained").asBoolean()) {
