@@ -136,7 +136,8 @@ public final class DaemonRunner implements AutoCloseable {
   private static ReplicationDaemon startReplication(
       GeorepConfig config, StateStore store, PrometheusMeterRegistry registry) {
     try {
-      return ReplicationDaemon.start(config, store.checkpoints(), store.positionMap(), registry);
+      return ReplicationDaemon.start(
+          config, store.checkpoints(), store.positionMap(), store.linkFences(), registry);
     } catch (RuntimeException e) {
       throw new OperationFailedException("cannot start replication: " + e.getMessage(), e);
     }
@@ -150,6 +151,11 @@ public final class DaemonRunner implements AutoCloseable {
   /** The metrics as {@code /metrics} serves them (Prometheus text format). */
   public String metrics() {
     return registry.scrape();
+  }
+
+  /** Pausing, resuming, draining and fencing this daemon's links. */
+  public io.georep.replicator.LinkControl links() {
+    return daemon;
   }
 
   /** The replication status, with each syncing link's metadata sync status. */

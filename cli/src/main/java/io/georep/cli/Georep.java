@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
       LinkCommand.class,
       SyncCommand.class,
       StateCommand.class,
-      SandboxCommand.class
+      SandboxCommand.class,
+      AutoComplete.GenerateCompletion.class
     })
 public final class Georep implements Runnable {
   static final String VERBOSE = "--verbose";
@@ -51,6 +53,13 @@ public final class Georep implements Runnable {
             .setExitCodeExceptionMapper(errors)
             .setCaseInsensitiveEnumValuesAllowed(true);
     shareHelpAndVersion(commandLine, new VersionProvider());
+    // picocli hides it by default; listed, so that `georep --help` tells how to get completion
+    commandLine
+        .getSubcommands()
+        .get("generate-completion")
+        .getCommandSpec()
+        .usageMessage()
+        .hidden(false);
     return commandLine;
   }
 

@@ -6,24 +6,34 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code georep <version>}, the version coming from the build (a resource filtered by Maven). */
+/**
+ * {@code georep <version> (commit <commit>)}, both written at build time into a resource (see
+ * cli/pom.xml); "unknown" for what the build could not tell (git absent) or when running
+ * unpackaged.
+ */
 final class VersionProvider implements IVersionProvider {
   private static final String RESOURCE = "/georep-version.properties";
+  private static final String UNKNOWN = "unknown";
 
   @Override
   public String[] getVersion() {
-    return new String[] {"georep " + version()};
+    Properties build = build();
+    return new String[] {
+      "georep "
+          + build.getProperty("version", UNKNOWN)
+          + " (commit "
+          + build.getProperty("commit", UNKNOWN)
+          + ")"
+    };
   }
 
-  /** The project version, or "unknown" when the resource is missing (running unpackaged). */
-  static String version() {
+  private static Properties build() {
+    Properties properties = new Properties();
     try (InputStream in = VersionProvider.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        return "unknown";
+      if (in != null) {
+        properties.load(in);
       }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version", "unknown");
+      return properties;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }

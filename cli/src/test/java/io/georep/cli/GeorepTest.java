@@ -7,11 +7,23 @@ import org.junit.jupiter.api.Test;
 class GeorepTest {
 
   @Test
-  void versionComesFromTheBuild() {
+  void versionAndCommitComeFromTheBuild() {
     CliRun run = CliRun.execute("--version");
 
     assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).as(run::toString).matches("georep \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    assertThat(run.out())
+        .as(run::toString)
+        .matches("georep \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{7,40}|unknown)\\)\n");
+  }
+
+  @Test
+  void completionScriptCoversTheCommands() {
+    CliRun run = CliRun.execute("generate-completion");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.OK);
+    assertThat(run.out())
+        .as(run::toString)
+        .contains("complete -F _complete_georep", "sandbox", "validate", "--config");
   }
 
   @Test

@@ -16,6 +16,7 @@ final class LinkStatusBoard {
   private volatile String lastError;
   private volatile boolean discovered;
   private volatile boolean stopped;
+  private volatile LinkControl.ControlState control = LinkControl.ControlState.ACTIVE;
 
   LinkStatusBoard(LinkConfig link) {
     this.link = link;
@@ -38,6 +39,14 @@ final class LinkStatusBoard {
     this.lastError = reason;
   }
 
+  void control(LinkControl.ControlState state) {
+    this.control = state;
+  }
+
+  LinkControl.ControlState control() {
+    return control;
+  }
+
   void stopped() {
     this.stopped = true;
   }
@@ -51,6 +60,8 @@ final class LinkStatusBoard {
     String state;
     if (stopped) {
       state = "STOPPED";
+    } else if (control != LinkControl.ControlState.ACTIVE) {
+      state = control.name(); // PAUSED or FENCED: an operator's doing, shown before any error
     } else if (lastError != null || topics.stream().anyMatch(t -> t.state() == TopicState.ERROR)) {
       state = "DEGRADED";
     } else if (!discovered) {

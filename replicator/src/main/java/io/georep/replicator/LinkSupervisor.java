@@ -3,10 +3,13 @@ package io.georep.replicator;
 import io.georep.config.Forwarding;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
+import io.georep.state.LinkFence;
+import io.georep.state.LinkFences;
 import io.georep.state.PositionMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -43,7 +48,8 @@ public final class LinkSupervisor {
       PositionMap positionMap,
       MeterRegistry registry,
       ReceiveQueueBudget receiveQueues,
-      Duration checkpointSyncInterval) {}
+      Duration checkpointSyncInterval,
+      LinkFences fences) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -64,6 +70,27 @@ public final class LinkSupervisor {
 
   /** The reply to {@link Stop}: the link has drained. */
   public record Stopped(String link) {}
+
+  /** Stop reading the sources (see {@link LinkControl#pause}). */
+  public record Pause(ActorRef<StatusReply<LinkControl.Outcome>> replyTo) implements Command {}
+
+  /** Read again after a pause. */
+  public record Resume(ActorRef<StatusReply<LinkControl.Outcome>> replyTo) implements Command {}
+
+  /** Stop every partition and keep the link stopped across restarts until {@link Unfence}. */
+  public record Fence(String reason, ActorRef<StatusReply<LinkControl.Outcome>> replyTo)
+      implements Command {}
+
+  /** Lift the fence: the link starts again. */
+  public record Unfence(ActorRef<StatusReply<LinkControl.Outcome>> replyTo) implements Command {}
+
+  /** Reply once nothing is in flight and every partition has caught up, or at the timeout. */
+  public record AwaitDrained(
+      Duration timeout, ActorRef<StatusReply<LinkControl.DrainOutcome>> replyTo)
+      implements Command {}
+
+  private record DrainLook(AwaitDrained request, long startedNanos, int drainedLooks)
+      implements Command {}
 
   /** {@code targetPartitions}: the target topic's partition count, 0 if it is not partitioned. */
   private record TargetReady(
@@ -101,6 +128,13 @@ public final class LinkSupervisor {
   private final Map<String, Integer> startedTargetPartitions = new HashMap<>();
   // Source partitions whose producer waits for a missing target topic.
   private final Set<String> targetMissing = new HashSet<>();
+  // Read by the partitions (a restarted one starts paused if the link is).
+  private final AtomicBoolean readingPaused = new AtomicBoolean();
+  private LinkControl.ControlState control;
+  private LinkFence fence;
+  private final List<ActorRef<StatusReply<LinkControl.Outcome>>> fenceWaiters = new ArrayList<>();
+  // The last listing: an unfenced link starts from it at once rather than at the next round.
+  private TopicsDiscovered lastDiscovered;
   // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
   private final Map<String, CompletableFuture<Void>> deduplicated =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -128,6 +162,29 @@ public final class LinkSupervisor {
         .baseUnit("bytes")
         .tag("link", link.name())
         .register(runtime.registry());
+    for (LinkControl.ControlState state :
+        List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
+              board,
+              b -> b.control() == state ? 1 : 0)
+          .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("link", link.name())
+          .register(runtime.registry());
+    }
+    this.fence = runtime.fences().fenceOf(link.name()).orElse(null);
+    this.control =
+        fence == null ? LinkControl.ControlState.ACTIVE : LinkControl.ControlState.FENCED;
+    board.control(control);
+    if (fence != null) {
+      context
+          .getLog()
+          .warn(
+              "link {} is fenced since {} ({}): it starts no partition until unfenced",
+              link.name(),
+              fence.fencedAt(),
+              fence.reason().isEmpty() ? "no reason given" : fence.reason());
+    }
     context.spawn(
         TopicDiscovery.create(
             new TopicLister(runtime.sourceAdmin(), link.name(), link.scope()),
@@ -146,6 +203,12 @@ public final class LinkSupervisor {
         .onMessage(ReplicatorStopped.class, this::onReplicatorStopped)
         .onMessage(TargetMissing.class, this::onTargetMissing)
         .onMessage(TargetPresent.class, this::onTargetPresent)
+        .onMessage(Pause.class, this::onPause)
+        .onMessage(Resume.class, this::onResume)
+        .onMessage(Fence.class, this::onFence)
+        .onMessage(Unfence.class, this::onUnfence)
+        .onMessage(AwaitDrained.class, this::onAwaitDrained)
+        .onMessage(DrainLook.class, this::onDrainLook)
         .onMessage(Stop.class, this::onStop)
         .build();
   }
@@ -153,6 +216,10 @@ public final class LinkSupervisor {
   private Behavior<Command> onTopicsDiscovered(TopicsDiscovered msg) {
     board.discovered();
     msg.skipped().forEach(this::reportSkipped);
+    lastDiscovered = msg;
+    if (control == LinkControl.ControlState.FENCED) {
+      return Behaviors.same(); // starts nothing; what ran was stopped by the fence
+    }
     Set<String> inScope = new HashSet<>();
     for (TopicLister.SourceTopic topic : msg.topics()) {
       List<String> partitions = topic.partitionNames();
@@ -476,6 +543,9 @@ public final class LinkSupervisor {
       String partition,
       int targetPartitions,
       PartitionReplicatorMetrics metrics) {
+    if (control == LinkControl.ControlState.FENCED) {
+      return; // its target was being prepared when the fence came
+    }
     String targetTopic = link.mapping().mapTopic(partition);
     TargetRouting routing;
     if (targetPartitions == topic.partitions()) {
@@ -515,7 +585,8 @@ public final class LinkSupervisor {
             metrics,
             flow,
             runtime.receiveQueues(),
-            targetWatcher(partition));
+            targetWatcher(partition),
+            readingPaused::get);
     String name = "partition-" + (spawned++) + "-" + partition.replaceAll("[^A-Za-z0-9_.-]", "_");
     ActorRef<PartitionReplicator.Command> ref =
         context.spawn(PartitionReplicator.create(settings, resources), name);
@@ -543,7 +614,183 @@ public final class LinkSupervisor {
     if (metrics != null) {
       metrics.close();
     }
+    if (replicators.isEmpty() && !fenceWaiters.isEmpty()) {
+      fenceWaiters.forEach(w -> w.tell(StatusReply.success(outcome("every partition stopped"))));
+      fenceWaiters.clear();
+    }
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onPause(Pause msg) {
+    if (control == LinkControl.ControlState.FENCED) {
+      msg.replyTo().tell(StatusReply.error(fenced("pause")));
+      return Behaviors.same();
+    }
+    readingPaused.set(true);
+    control = LinkControl.ControlState.PAUSED;
+    board.control(control);
+    replicators.values().forEach(r -> r.tell(PartitionReplicator.PauseReading.INSTANCE));
+    context.getLog().info("link {} paused: its partitions stop reading", link.name());
+    msg.replyTo().tell(StatusReply.success(outcome("reading stopped; in-flight sends complete")));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onResume(Resume msg) {
+    if (control == LinkControl.ControlState.FENCED) {
+      msg.replyTo().tell(StatusReply.error(fenced("resume")));
+      return Behaviors.same();
+    }
+    readingPaused.set(false);
+    control = LinkControl.ControlState.ACTIVE;
+    board.control(control);
+    replicators.values().forEach(r -> r.tell(PartitionReplicator.ResumeReading.INSTANCE));
+    context.getLog().info("link {} resumed", link.name());
+    msg.replyTo().tell(StatusReply.success(outcome("reading again")));
+    return Behaviors.same();
+  }
+
+  private LinkControl.LinkStateException fenced(String what) {
+    return new LinkControl.LinkStateException(
+        "link "
+            + link.name()
+            + " is fenced since "
+            + fence.fencedAt()
+            + (fence.reason().isEmpty() ? "" : " (" + fence.reason() + ")")
+            + ": cannot "
+            + what
+            + " it; unfence it first");
+  }
+
+  /**
+   * Persists the fence first (so that a crash from here on restarts fenced), then drains every
+   * partition; replies once all stopped.
+   */
+  private Behavior<Command> onFence(Fence msg) {
+    LinkFence wanted = new LinkFence(link.name(), java.time.Instant.now(), msg.reason());
+    try {
+      runtime.fences().fence(wanted);
+    } catch (RuntimeException e) {
+      msg.replyTo()
+          .tell(
+              StatusReply.error(
+                  new LinkControl.LinkStateException(
+                      "could not persist the fence of link "
+                          + link.name()
+                          + ", so it is not fenced: "
+                          + e.getMessage())));
+      return Behaviors.same();
+    }
+    fence = wanted;
+    control = LinkControl.ControlState.FENCED;
+    board.control(control);
+    context
+        .getLog()
+        .warn(
+            "link {} fenced ({}): stopping its partitions; it stays stopped until unfenced",
+            link.name(),
+            msg.reason().isEmpty() ? "no reason given" : msg.reason());
+    if (replicators.isEmpty()) {
+      msg.replyTo().tell(StatusReply.success(outcome("nothing was running")));
+      return Behaviors.same();
+    }
+    fenceWaiters.add(msg.replyTo());
+    replicators.values().forEach(r -> r.tell(PartitionReplicator.Drain.INSTANCE));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onUnfence(Unfence msg) {
+    if (control != LinkControl.ControlState.FENCED) {
+      msg.replyTo().tell(StatusReply.success(outcome("was not fenced")));
+      return Behaviors.same();
+    }
+    if (!replicators.isEmpty()) {
+      msg.replyTo()
+          .tell(
+              StatusReply.error(
+                  new LinkControl.LinkStateException(
+                      "link "
+                          + link.name()
+                          + " is still stopping its partitions after the fence ("
+                          + replicators.size()
+                          + " left): try again when the fence call has returned")));
+      return Behaviors.same();
+    }
+    try {
+      runtime.fences().unfence(link.name());
+    } catch (RuntimeException e) {
+      msg.replyTo()
+          .tell(
+              StatusReply.error(
+                  new LinkControl.LinkStateException(
+                      "could not lift the fence of link "
+                          + link.name()
+                          + ", so it stays fenced: "
+                          + e.getMessage())));
+      return Behaviors.same();
+    }
+    fence = null;
+    readingPaused.set(false);
+    control = LinkControl.ControlState.ACTIVE;
+    board.control(control);
+    context.getLog().info("link {} unfenced: starting its partitions", link.name());
+    if (lastDiscovered != null) {
+      onTopicsDiscovered(lastDiscovered);
+    }
+    msg.replyTo().tell(StatusReply.success(outcome("starting its partitions")));
+    return Behaviors.same();
+  }
+
+  private static final Duration DRAIN_LOOK_INTERVAL = Duration.ofMillis(200);
+
+  private Behavior<Command> onAwaitDrained(AwaitDrained msg) {
+    return onDrainLook(new DrainLook(msg, System.nanoTime(), 0));
+  }
+
+  /**
+   * Drained: every partition caught up (its consumer holds nothing more) with nothing in flight, on
+   * two looks in a row, so that a partition between two receives does not pass for idle.
+   */
+  private Behavior<Command> onDrainLook(DrainLook look) {
+    List<DaemonStatus.TopicStatus> topics = board.snapshot().topics();
+    long inFlight = topics.stream().mapToLong(DaemonStatus.TopicStatus::inFlight).sum();
+    long backlog = topics.stream().mapToLong(DaemonStatus.TopicStatus::backlogMessages).sum();
+    long maxLag = topics.stream().mapToLong(DaemonStatus.TopicStatus::lagMillis).max().orElse(0);
+    boolean idle =
+        inFlight == 0
+            && topics.stream()
+                .allMatch(
+                    t ->
+                        t.lagMillis() == 0
+                            && (t.state() == TopicState.RUNNING
+                                || t.state() == TopicState.STOPPED));
+    int drainedLooks = idle ? look.drainedLooks() + 1 : 0;
+    Duration waited = Duration.ofNanos(System.nanoTime() - look.startedNanos());
+    boolean drained = drainedLooks >= 2;
+    if (drained || waited.compareTo(look.request().timeout()) >= 0) {
+      look.request()
+          .replyTo()
+          .tell(
+              StatusReply.success(
+                  new LinkControl.DrainOutcome(
+                      link.name(), drained, waited, topics.size(), inFlight, backlog, maxLag)));
+      return Behaviors.same();
+    }
+    context.scheduleOnce(
+        DRAIN_LOOK_INTERVAL,
+        context.getSelf(),
+        new DrainLook(look.request(), look.startedNanos(), drainedLooks));
+    return Behaviors.same();
+  }
+
+  private LinkControl.Outcome outcome(String note) {
+    List<DaemonStatus.TopicStatus> topics = board.snapshot().topics();
+    return new LinkControl.Outcome(
+        link.name(),
+        control,
+        topics.size(),
+        topics.stream().mapToLong(DaemonStatus.TopicStatus::inFlight).sum(),
+        topics.stream().mapToLong(DaemonStatus.TopicStatus::backlogMessages).sum(),
+        note);
   }
 
   private Behavior<Command> onStop(Stop msg) {
@@ -565,7 +812,22 @@ public final class LinkSupervisor {
               replicators.remove(msg.sourcePartition());
               return stopping(replyTo);
             })
+        .onMessage(Pause.class, msg -> refuseStopping(msg.replyTo()))
+        .onMessage(Resume.class, msg -> refuseStopping(msg.replyTo()))
+        .onMessage(Fence.class, msg -> refuseStopping(msg.replyTo()))
+        .onMessage(Unfence.class, msg -> refuseStopping(msg.replyTo()))
+        .onMessage(AwaitDrained.class, msg -> refuseStopping(msg.replyTo()))
         .onAnyMessage(msg -> Behaviors.same())
         .build();
+  }
+
+  private <T> Behavior<Command> refuseStopping(ActorRef<StatusReply<T>> replyTo) {
+    replyTo.tell(
+        StatusReply.error(
+            new LinkControl.LinkStateException(
+                "the daemon is stopping link "
+                    + link.name()
+                    + ": nothing more can be done to it")));
+    return Behaviors.same();
   }
 }

@@ -126,13 +126,27 @@ public final class PartitionReplicator {
       PartitionReplicatorMetrics metrics,
       LinkFlowControl flow,
       ReceiveQueueBudget receiveQueues,
-      GuardedProducer.Watcher targetWatcher) {}
+      GuardedProducer.Watcher targetWatcher,
+      java.util.function.BooleanSupplier linkPaused) {}
 
   /** The protocol. */
   public sealed interface Command {}
 
   /** Stop reading, let in-flight sends finish, write the checkpoint, then stop. */
   public enum Drain implements Command {
+    INSTANCE
+  }
+
+  /**
+   * Stop taking messages from the source; what is in flight completes and is checkpointed, the
+   * producers, the consumer and the state stay. Kept until {@link ResumeReading}.
+   */
+  public enum PauseReading implements Command {
+    INSTANCE
+  }
+
+  /** Take messages again after {@link PauseReading}. */
+  public enum ResumeReading implements Command {
     INSTANCE
   }
 
@@ -366,6 +380,8 @@ public final class PartitionReplicator {
   // The highest sequence id sent (or found on the target) up to the last settled message.
   private long lastSentSequenceId = -1;
   private int savedAnchorCount;
+  // Set by PauseReading, cleared by ResumeReading; a restart reads the link's flag again.
+  private boolean paused;
   private final CursorAcks cursorAcks;
   // Whether the source is known to be the one the checkpoint came from (see verifySource).
   private boolean sourceVerified;
@@ -392,6 +408,8 @@ public final class PartitionReplicator {
 
   private Behavior<Command> starting() {
     metrics.state(TopicState.STARTING);
+    // A restarted pipeline (a new instance) starts paused if the link is.
+    paused = resources.linkPaused().getAsBoolean();
     try {
       lastFlushed = resources.checkpoints().get(key).orElse(null);
     } catch (StateStoreException e) {
@@ -411,9 +429,38 @@ public final class PartitionReplicator {
         .onMessage(Subscribed.class, this::onSubscribed)
         .onMessage(ProducersReady.class, this::onProducersReady)
         .onMessageEquals(Drain.INSTANCE, this::closeAndStop)
+        .onMessageEquals(PauseReading.INSTANCE, this::onPauseReading)
+        .onMessageEquals(ResumeReading.INSTANCE, this::onResumeReading)
         .onSignal(PreRestart.class, s -> onStopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
+  }
+
+  private Behavior<Command> onPauseReading() {
+    if (!paused) {
+      paused = true;
+      if (metrics.state() == TopicState.RUNNING) {
+        metrics.state(TopicState.PAUSED);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onResumeReading() {
+    if (paused) {
+      paused = false;
+      if (metrics.state() == TopicState.PAUSED) {
+        metrics.state(TopicState.RUNNING);
+      }
+      if (producers.isEmpty()) {
+        return Behaviors.same(); // still starting: active() requests the first messages
+      }
+      if (held != null || heldEntry != null) {
+        self.tell(Resume.INSTANCE);
+      }
+      requestMore();
+    }
+    return Behaviors.same();
   }
 
   private CompletableFuture<Boolean> sourceExists() {
@@ -497,6 +544,11 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onSubscribed(Subscribed msg) {
     if (msg.epoch() != epoch) {
+      // Subscribed for a pipeline that failed since: release it (it holds the subscription, and
+      // an entry consumer its share of the receive-queue budget).
+      if (msg.consumer() != null) {
+        msg.consumer().closeAsync();
+      }
       return Behaviors.same();
     }
     if (msg.failure() != null) {
@@ -547,6 +599,10 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onProducersReady(ProducersReady msg) {
     if (msg.epoch() != epoch) {
+      // Connected for a pipeline that failed since: release the producer name on the target.
+      if (msg.producers() != null) {
+        msg.producers().forEach(Producer::closeAsync);
+      }
       return Behaviors.same();
     }
     if (msg.failure() != null) {
@@ -604,7 +660,7 @@ public final class PartitionReplicator {
     } catch (StateStoreException e) {
       return fail("state", e);
     }
-    metrics.state(TopicState.RUNNING);
+    metrics.state(paused ? TopicState.PAUSED : TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
     timers.startTimerWithFixedDelay(PruneTick.INSTANCE, Duration.ZERO, PRUNE_INTERVAL);
     if (lastFlushed != null) {
@@ -629,6 +685,8 @@ public final class PartitionReplicator {
         .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
+        .onMessageEquals(PauseReading.INSTANCE, this::onPauseReading)
+        .onMessageEquals(ResumeReading.INSTANCE, this::onResumeReading)
         .onSignal(PreRestart.class, s -> onStopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -636,6 +694,7 @@ public final class PartitionReplicator {
 
   private boolean hasRoom() {
     return !stateBlocked
+        && !paused
         && !intakeStopped
         && held == null
         && heldEntry == null
@@ -686,8 +745,8 @@ public final class PartitionReplicator {
    */
   private <T> Behavior<Command> takeAll(
       T first, Predicate<T> take, Poll<T> poll, java.util.function.Consumer<T> hold) {
-    if (stateBlocked && first != null) {
-      // Arrived after the store refused a write: it waits with the rest.
+    if ((stateBlocked || paused) && first != null) {
+      // Arrived after the store refused a write, or after a pause: it waits with the rest.
       hold.accept(first);
       return Behaviors.same();
     }

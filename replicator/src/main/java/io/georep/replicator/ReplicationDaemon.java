@@ -5,6 +5,7 @@ import io.georep.config.ClusterConfig;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
+import io.georep.state.LinkFences;
 import io.georep.state.PositionMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -17,8 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.shade.io.netty.util.Timer;
@@ -29,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * The replication engine as the daemon runs it: one actor system, one Pulsar client and admin
  * client per cluster that a link uses, one {@link LinkSupervisor} per link.
  */
-public final class ReplicationDaemon implements AutoCloseable {
+public final class ReplicationDaemon implements LinkControl, AutoCloseable {
+  /** How long a control call waits for its link (a fence waits for the partitions to drain). */
+  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Logger log = LoggerFactory.getLogger(ReplicationDaemon.class);
 
   private final Instant startedAt = Instant.now();
@@ -39,6 +45,7 @@ public final class ReplicationDaemon implements AutoCloseable {
   private final Map<String, PulsarClient> clients;
   private final Map<String, PulsarAdmin> admins;
   private final Timer clientTimer;
+  private final Map<String, ActorRef<LinkSupervisor.Command>> supervisors;
   private volatile boolean closed;
 
   private ReplicationDaemon(
@@ -46,7 +53,9 @@ public final class ReplicationDaemon implements AutoCloseable {
       List<LinkStatusBoard> boards,
       Map<String, PulsarClient> clients,
       Map<String, PulsarAdmin> admins,
-      Timer clientTimer) {
+      Timer clientTimer,
+      Map<String, ActorRef<LinkSupervisor.Command>> supervisors) {
+    this.supervisors = supervisors;
     this.system = system;
     this.boards = boards;
     this.clients = clients;
@@ -59,6 +68,7 @@ public final class ReplicationDaemon implements AutoCloseable {
       GeorepConfig config,
       CheckpointStore checkpoints,
       PositionMap positionMap,
+      LinkFences fences,
       MeterRegistry registry) {
     Map<String, PulsarClient> clients = new LinkedHashMap<>();
     Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
@@ -91,7 +101,8 @@ public final class ReplicationDaemon implements AutoCloseable {
                 positionMap,
                 registry,
                 receiveQueues,
-                config.state().syncInterval());
+                config.state().syncInterval(),
+                fences);
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
         starts.add(new ReplicationGuardian.LinkStart(runtime, board));
@@ -104,7 +115,20 @@ public final class ReplicationDaemon implements AutoCloseable {
         ActorSystem.create(
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
-    return new ReplicationDaemon(system, boards, clients, admins, clientTimer);
+    Map<String, ActorRef<LinkSupervisor.Command>> supervisors;
+    try {
+      supervisors =
+          AskPattern
+              .<ReplicationGuardian.Command, Map<String, ActorRef<LinkSupervisor.Command>>>ask(
+                  system, ReplicationGuardian.GetLinks::new, CONTROL_TIMEOUT, system.scheduler())
+              .toCompletableFuture()
+              .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      system.terminate();
+      closeAll(clients, admins, clientTimer);
+      throw new IllegalStateException("the links' actors did not start: " + e, e);
+    }
+    return new ReplicationDaemon(system, boards, clients, admins, clientTimer, supervisors);
   }
 
   /** True once every link has listed its source topics at least once. */
@@ -180,6 +204,47 @@ public final class ReplicationDaemon implements AutoCloseable {
       }
     }
     return List.copyOf(names);
+  }
+
+  @Override
+  public CompletionStage<Outcome> pause(String link) {
+    return ask(link, LinkSupervisor.Pause::new, CONTROL_TIMEOUT);
+  }
+
+  @Override
+  public CompletionStage<Outcome> resume(String link) {
+    return ask(link, LinkSupervisor.Resume::new, CONTROL_TIMEOUT);
+  }
+
+  @Override
+  public CompletionStage<DrainOutcome> drain(String link, Duration timeout) {
+    return ask(link, r -> new LinkSupervisor.AwaitDrained(timeout, r), timeout.plusSeconds(10));
+  }
+
+  @Override
+  public CompletionStage<Outcome> fence(String link, String reason) {
+    return ask(link, r -> new LinkSupervisor.Fence(reason, r), CONTROL_TIMEOUT);
+  }
+
+  @Override
+  public CompletionStage<Outcome> unfence(String link) {
+    return ask(link, LinkSupervisor.Unfence::new, CONTROL_TIMEOUT);
+  }
+
+  private <T> CompletionStage<T> ask(
+      String link,
+      java.util.function.Function<ActorRef<StatusReply<T>>, LinkSupervisor.Command> command,
+      Duration timeout) {
+    ActorRef<LinkSupervisor.Command> supervisor = supervisors.get(link);
+    if (supervisor == null) {
+      return CompletableFuture.failedFuture(
+          new UnknownLinkException(link, new java.util.TreeSet<>(supervisors.keySet())));
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new LinkStateException("the daemon is stopping: nothing more can be done to " + link));
+    }
+    return AskPattern.askWithStatus(supervisor, command::apply, timeout, system.scheduler());
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.georep.replicator;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -18,6 +20,10 @@ final class ReplicationGuardian {
 
   private record LinkStopped(String link) implements Command {}
 
+  /** The supervisors, by link name. */
+  record GetLinks(ActorRef<Map<String, ActorRef<LinkSupervisor.Command>>> replyTo)
+      implements Command {}
+
   record LinkStart(LinkSupervisor.Runtime runtime, LinkStatusBoard board) {}
 
   private ReplicationGuardian() {}
@@ -33,7 +39,17 @@ final class ReplicationGuardian {
                               LinkSupervisor.create(l.runtime(), l.board()),
                               "link-" + l.runtime().link().name()))
                   .toList();
+          Map<String, ActorRef<LinkSupervisor.Command>> byName = new LinkedHashMap<>();
+          for (int i = 0; i < supervisors.size(); i++) {
+            byName.put(links.get(i).runtime().link().name(), supervisors.get(i));
+          }
           return Behaviors.receive(Command.class)
+              .onMessage(
+                  GetLinks.class,
+                  msg -> {
+                    msg.replyTo().tell(Map.copyOf(byName));
+                    return Behaviors.same();
+                  })
               .onMessage(
                   Shutdown.class,
                   msg -> {

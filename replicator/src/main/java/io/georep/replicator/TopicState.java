@@ -6,6 +6,8 @@ public enum TopicState {
   STARTING,
   /** Forwarding messages. */
   RUNNING,
+  /** Not reading the source (the link is paused); what was in flight completes. */
+  PAUSED,
   /** Failed; retried with backoff. The reason is in the last error. */
   ERROR,
   /** Stopping: no new reads, waiting for in-flight sends. */

@@ -48,7 +48,8 @@ final class RocksDatabase implements AutoCloseable {
     POSITION_MAP("position-map"),
     WORKFLOWS("workflows"),
     AUDIT("audit"),
-    SEQUENCE_ANCHORS("sequence-anchors");
+    SEQUENCE_ANCHORS("sequence-anchors"),
+    LINK_FENCES("link-fences");
 
     final String id;
 

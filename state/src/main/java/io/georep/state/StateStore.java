@@ -6,8 +6,8 @@ import java.time.Clock;
 /**
  * georep's durable state: one RocksDB database per daemon, in one directory, with a column family
  * per kind of record ({@code checkpoints}, {@code position-map}, {@code sequence-anchors}, {@code
- * workflows}, {@code audit}; all are created on first open so that later versions need no
- * migration). Callers see records; no RocksDB type appears in this module's API.
+ * workflows}, {@code audit}, {@code link-fences}; all are created on first open so that later
+ * versions need no migration). Callers see records; no RocksDB type appears in this module's API.
  *
  * <p>Invariants:
  *
@@ -22,8 +22,8 @@ import java.time.Clock;
  *       acknowledged, and the cursor on the source broker is the second copy of progress, so a lost
  *       checkpoint only means messages are forwarded again (and deduplicated by the target where
  *       deduplication is on). The exceptions are fsynced before they return, because nothing else
- *       holds a second copy: sequence anchors ({@link CheckpointStore#putAnchors}) and workflows
- *       with their audit log ({@link WorkflowStore}).
+ *       holds a second copy: sequence anchors ({@link CheckpointStore#putAnchors}), workflows with
+ *       their audit log ({@link WorkflowStore}) and link fences ({@link LinkFences}).
  *   <li><b>Atomicity.</b> Writes that belong together go in one batch: all of it survives a crash
  *       or none of it does.
  *   <li><b>Thread safety.</b> All methods, of this class and of the stores it hands out, may be
@@ -39,12 +39,14 @@ public final class StateStore implements AutoCloseable {
   private final CheckpointStore checkpoints;
   private final PositionMap positionMap;
   private final WorkflowStore workflows;
+  private final LinkFences linkFences;
 
   private StateStore(RocksDatabase db) {
     this.db = db;
     this.checkpoints = new RocksCheckpointStore(db);
     this.positionMap = new RocksPositionMap(db);
     this.workflows = new RocksWorkflowStore(db, Clock.systemUTC());
+    this.linkFences = new LinkFences(db);
   }
 
   /**
@@ -79,6 +81,11 @@ public final class StateStore implements AutoCloseable {
   /** The workflows and their audit log. */
   public WorkflowStore workflows() {
     return workflows;
+  }
+
+  /** The fenced links: kept stopped across restarts until unfenced. */
+  public LinkFences linkFences() {
+    return linkFences;
   }
 
   /** The state directory, absolute and normalized. */

@@ -47,6 +47,8 @@ class ReadOnlyStateStoreTest {
     try (StateStore reader = StateStore.openReadOnly(dir)) {
       assertThat(reader.checkpoints().anchors(partition)).isEmpty();
       assertThat(reader.checkpoints().get(partition)).isEmpty();
+      assertThat(reader.linkFences().all()).isEmpty();
+      assertThat(reader.linkFences().fenceOf("l")).isEmpty();
     }
   }
 

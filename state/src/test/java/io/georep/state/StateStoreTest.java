@@ -36,7 +36,13 @@ class StateStoreTest {
               .toList();
       assertThat(families)
           .containsExactlyInAnyOrder(
-              "default", "checkpoints", "position-map", "workflows", "audit", "sequence-anchors");
+              "default",
+              "checkpoints",
+              "position-map",
+              "workflows",
+              "audit",
+              "sequence-anchors",
+              "link-fences");
     }
   }
 

@@ -55,9 +55,32 @@ public final class PulsarClusters {
     Function<PulsarClusterSpec, StartableCluster> backend =
         switch (backend()) {
           case CHILD_JVM -> ChildJvmPulsarCluster::create;
-          case TESTCONTAINERS -> ContainerPulsarCluster::create;
+          case TESTCONTAINERS -> dockerBackend();
         };
     return startAll(List.of(specs), backend);
+  }
+
+  /**
+   * The Testcontainers backend, when Testcontainers is on the classpath: the testkit declares it
+   * optional, so that the sandbox (georep's own classpath) carries no test library.
+   */
+  private static Function<PulsarClusterSpec, StartableCluster> dockerBackend() {
+    try {
+      Class.forName(
+          "org.testcontainers.containers.PulsarContainer",
+          false,
+          PulsarClusters.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new PulsarClusterException(
+          "the docker backend, chosen by "
+              + BACKEND_PROPERTY
+              + " or "
+              + BACKEND_ENV
+              + ", needs org.testcontainers:pulsar on the classpath (tests declare it; georep's"
+              + " own classpath has no test library); set it to jvm or unset it",
+          e);
+    }
+    return ContainerPulsarCluster::create;
   }
 
   /** The backend {@link #start} uses now: the system property, else the environment variable. */

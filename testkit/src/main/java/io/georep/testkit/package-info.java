@@ -9,6 +9,11 @@
  * (no TLS, no restart). {@link io.georep.testkit.OAuth2TokenEndpoint} is an OAuth2
  * client-credentials identity provider on loopback that issues a cluster's tokens.
  *
+ * <p>JUnit and Testcontainers are optional dependencies of this module, so that georep's own
+ * classpath (the sandbox uses {@link io.georep.testkit.PulsarClusters}) carries no test library: a
+ * test module has JUnit for the extension, and declares {@code org.testcontainers:pulsar} itself
+ * for the docker backend.
+ *
  * <p>System properties:
  *
  * <ul>
