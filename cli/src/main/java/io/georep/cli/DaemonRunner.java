@@ -5,7 +5,6 @@ import io.georep.config.GeorepConfig;
 import io.georep.migrator.MetadataSyncScheduler;
 import io.georep.migrator.subscriptions.SubscriptionSyncService;
 import io.georep.replicator.DaemonStatus;
-import io.georep.replicator.LinkControl;
 import io.georep.replicator.ReplicationDaemon;
 import io.georep.state.StateStore;
 import io.georep.state.StateStoreException;
@@ -18,7 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,8 +100,7 @@ public final class DaemonRunner implements AutoCloseable {
                   () -> translated.addTo(sync.withStatuses(replication.status())),
                   daemon::ready,
                   registry,
-                  linkControl(daemon),
-                  link -> Optional.empty()));
+                  daemon));
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
       return new DaemonRunner(
@@ -113,15 +110,6 @@ public final class DaemonRunner implements AutoCloseable {
       closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
       throw e;
     }
-  }
-
-  /**
-   * The engine's {@link LinkControl}. Until {@link ReplicationDaemon} implements it, every call
-   * answers 501 (not available in this build).
-   */
-  private static LinkControl linkControl(ReplicationDaemon daemon) {
-    Object engine = daemon;
-    return engine instanceof LinkControl control ? control : new UnavailableLinkControl();
   }
 
   private static StateStore openStore(GeorepConfig config) {

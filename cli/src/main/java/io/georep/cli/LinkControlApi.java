@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +60,9 @@ final class LinkControlApi {
   private static final Set<String> ACTIONS = Set.of("pause", "resume", "drain", "fence", "unfence");
 
   /**
-   * One link in brief: {@code controlState} is null when the daemon does not report it; {@code
-   * backlog} is null while no partition's backlog has been read; {@code maxLagMillis} is the
-   * largest lag of its partitions.
+   * One link in brief: {@code controlState} is null for a stopped link; {@code backlog} is null
+   * while no partition's backlog has been read; {@code maxLagMillis} is the largest lag of its
+   * partitions.
    */
   record LinkSummary(
       String name,
@@ -115,17 +113,11 @@ final class LinkControlApi {
 
   private final Supplier<DaemonStatus> status;
   private final LinkControl control;
-  private final Function<String, Optional<ControlState>> controlStates;
   private final Executor replies;
 
-  LinkControlApi(
-      Supplier<DaemonStatus> status,
-      LinkControl control,
-      Function<String, Optional<ControlState>> controlStates,
-      Executor replies) {
+  LinkControlApi(Supplier<DaemonStatus> status, LinkControl control, Executor replies) {
     this.status = status;
     this.control = control;
-    this.controlStates = controlStates;
     this.replies = replies;
   }
 
@@ -189,12 +181,25 @@ final class LinkControlApi {
         link.source(),
         link.target(),
         link.state(),
-        controlStates.apply(link.name()).orElse(null),
+        controlState(link.state()),
         topics.size(),
         inFlight,
         backlog,
         maxLag,
         link.lastError());
+  }
+
+  /**
+   * The control state the link's status shows: the engine reports a paused or fenced link as {@code
+   * PAUSED} or {@code FENCED} before any other state; null for a stopped link.
+   */
+  private static ControlState controlState(String state) {
+    return switch (state) {
+      case "PAUSED" -> ControlState.PAUSED;
+      case "FENCED" -> ControlState.FENCED;
+      case "STOPPED" -> null;
+      default -> ControlState.ACTIVE;
+    };
   }
 
   private void call(HttpExchange exchange, String link, String action) throws IOException {

@@ -16,14 +16,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -67,8 +65,7 @@ public final class StatusServer implements AutoCloseable {
       Supplier<DaemonStatus> status,
       BooleanSupplier ready,
       PrometheusMeterRegistry registry,
-      LinkControl control,
-      Function<String, Optional<LinkControl.ControlState>> controlStates) {}
+      LinkControl control) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -97,8 +94,7 @@ public final class StatusServer implements AutoCloseable {
             "/health", exchange -> respondJson(exchange, 200, Map.of("status", "UP")),
             "/ready", exchange -> onReady(exchange, sources.ready().getAsBoolean()),
             "/api/v1/status", exchange -> respondJson(exchange, 200, sources.status().get()));
-    this.links =
-        new LinkControlApi(sources.status(), sources.control(), sources.controlStates(), replies);
+    this.links = new LinkControlApi(sources.status(), sources.control(), replies);
   }
 
   /**

@@ -4,7 +4,6 @@ import io.georep.replicator.LinkControl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +26,6 @@ final class FakeLinkControl implements LinkControl {
 
   FakeLinkControl() {
     LINKS.forEach(link -> states.put(link, ControlState.ACTIVE));
-  }
-
-  Optional<ControlState> state(String link) {
-    return Optional.ofNullable(states.get(link));
   }
 
   @Override

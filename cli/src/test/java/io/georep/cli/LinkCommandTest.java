@@ -35,7 +35,7 @@ class LinkCommandTest {
             new HostPort("127.0.0.1", 0),
             new HttpConfig("127.0.0.1", 0, serverTokens, null),
             new StatusServer.Sources(
-                () -> SampleStatus.create(true), () -> true, registry, control, control::state));
+                () -> SampleStatus.create(true), () -> true, registry, control));
   }
 
   @AfterEach

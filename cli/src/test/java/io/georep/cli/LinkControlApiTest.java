@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.georep.config.HttpConfig;
+import io.georep.replicator.DaemonStatus;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -68,6 +69,41 @@ class LinkControlApiTest {
     assertThat(link.path("inFlight").asLong()).isEqualTo(17);
     assertThat(link.path("backlog").asLong()).isEqualTo(250);
     assertThat(link.path("maxLagMillis").asLong()).isEqualTo(1500);
+  }
+
+  @Test
+  void theControlStateIsTheOneTheLinkStatusShows() throws Exception {
+    server.close();
+    server =
+        StatusServer.start(
+            new HostPort("127.0.0.1", 0),
+            new HttpConfig("127.0.0.1", 0, tokenFile, null),
+            new StatusServer.Sources(() -> withState("FENCED"), () -> true, registry, control));
+
+    JsonNode link = json(send("GET", "/api/v1/links", null, null)).path("links").path(0);
+
+    assertThat(link.path("state").asText()).isEqualTo("FENCED");
+    assertThat(link.path("controlState").asText()).isEqualTo("FENCED");
+  }
+
+  private static DaemonStatus withState(String state) {
+    DaemonStatus sample = SampleStatus.create(true);
+    DaemonStatus.LinkStatus l = sample.links().get(0);
+    return new DaemonStatus(
+        sample.startedAt(),
+        true,
+        List.of(
+            new DaemonStatus.LinkStatus(
+                l.name(),
+                l.source(),
+                l.target(),
+                state,
+                l.lastError(),
+                l.messagesForwarded(),
+                l.bytesForwarded(),
+                l.topics(),
+                l.subscriptions(),
+                l.metadataSync())));
   }
 
   @Test
@@ -252,8 +288,7 @@ class LinkControlApiTest {
     return StatusServer.start(
         new HostPort(config.host(), config.port()),
         config,
-        new StatusServer.Sources(
-            () -> SampleStatus.create(true), () -> true, registry, control, control::state));
+        new StatusServer.Sources(() -> SampleStatus.create(true), () -> true, registry, control));
   }
 
   private HttpResponse<String> post(String path, String token, String body)

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,7 @@ class StatusCommandTest {
             new HostPort("127.0.0.1", 0),
             HttpConfig.defaults(),
             new StatusServer.Sources(
-                () -> SampleStatus.create(true),
-                () -> true,
-                registry,
-                new FakeLinkControl(),
-                link -> Optional.empty()));
+                () -> SampleStatus.create(true), () -> true, registry, new FakeLinkControl()));
   }
 
   @AfterAll

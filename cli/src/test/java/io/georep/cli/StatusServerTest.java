@@ -160,7 +160,7 @@ class StatusServerTest {
 
   private StatusServer.Sources sources(Supplier<DaemonStatus> status) {
     FakeLinkControl control = new FakeLinkControl();
-    return new StatusServer.Sources(status, ready::get, registry, control, control::state);
+    return new StatusServer.Sources(status, ready::get, registry, control);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

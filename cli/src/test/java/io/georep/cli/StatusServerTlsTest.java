@@ -125,8 +125,7 @@ class StatusServerTlsTest {
     return StatusServer.start(
         new HostPort("127.0.0.1", 0),
         new HttpConfig("127.0.0.1", 0, null, tls),
-        new StatusServer.Sources(
-            () -> SampleStatus.create(true), () -> true, registry, control, control::state));
+        new StatusServer.Sources(() -> SampleStatus.create(true), () -> true, registry, control));
   }
 
   private static Path pem(Path file, String type, byte[] der) throws Exception {
