@@ -95,9 +95,12 @@ public final class DaemonRunner implements AutoCloseable {
       StatusServer server =
           StatusServer.start(
               httpListen,
-              () -> translated.addTo(sync.withStatuses(replication.status())),
-              daemon::ready,
-              registry);
+              config.http(),
+              new StatusServer.Sources(
+                  () -> translated.addTo(sync.withStatuses(replication.status())),
+                  daemon::ready,
+                  registry,
+                  daemon));
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
       return new DaemonRunner(

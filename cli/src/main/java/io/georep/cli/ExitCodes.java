@@ -20,6 +20,12 @@ public final class ExitCodes {
   /** No georep daemon answers at the given URL. */
   public static final int DAEMON_UNREACHABLE = 4;
 
+  /** The daemon refused the call: no token, or not one it accepts (HTTP 401 or 403). */
+  public static final int REFUSED = 5;
+
+  /** {@code georep link drain} timed out before the link had drained. */
+  public static final int NOT_DRAINED = 6;
+
   private ExitCodes() {}
 
   /** Each code and what it means, in the form picocli's {@code exitCodeList} takes. */
@@ -33,7 +39,11 @@ public final class ExitCodes {
         String.valueOf(FAILURE),
         "runtime failure (cannot reach a cluster, state store locked, ...)");
     descriptions.put(
-        String.valueOf(DAEMON_UNREACHABLE), "no georep daemon answers at --url (status)");
+        String.valueOf(DAEMON_UNREACHABLE), "no georep daemon answers at --url (status, link)");
+    descriptions.put(
+        String.valueOf(REFUSED), "the daemon refused the call: no or wrong token (--token-file)");
+    descriptions.put(
+        String.valueOf(NOT_DRAINED), "link drain: the timeout passed before the link drained");
     return descriptions;
   }
 }

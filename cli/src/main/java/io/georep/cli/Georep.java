@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
+      LinkCommand.class,
       SyncCommand.class,
       StateCommand.class,
       SandboxCommand.class,

@@ -8,7 +8,10 @@ import java.util.List;
  * failure ({@link ExitCodes#FAILURE}).
  */
 public abstract sealed class GeorepCliException extends RuntimeException
-    permits InvalidConfigException, OperationFailedException, DaemonUnreachableException {
+    permits InvalidConfigException,
+        OperationFailedException,
+        DaemonUnreachableException,
+        DaemonRefusedException {
 
   GeorepCliException(String message, Throwable cause) {
     super(message, cause);

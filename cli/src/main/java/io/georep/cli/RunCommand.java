@@ -27,8 +27,9 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       converter = HostPort.Converter.class,
       description =
-          "Where to serve /metrics, /health, /ready and /api/v1/status; overrides http.listen of"
-              + " the configuration (default 127.0.0.1:9464). Port 0 takes any free port.")
+          "Where to serve /metrics, /health, /ready, /api/v1/status and the control API; overrides"
+              + " http.listen of the configuration (default 127.0.0.1:9464). Port 0 takes any free"
+              + " port. Beyond loopback the configuration needs http.tokenFile.")
   HostPort httpListen;
 
   @Override

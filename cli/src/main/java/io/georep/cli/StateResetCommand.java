@@ -39,12 +39,7 @@ final class StateResetCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(
-      names = {"-l", "--link"},
-      required = true,
-      paramLabel = "LINK",
-      description = "The link.")
-  String linkName;
+  @Mixin LinkOption linkOption;
 
   @Option(
       names = {"-t", "--topic"},
@@ -59,7 +54,7 @@ final class StateResetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeorepConfig loaded = config.load();
-    LinkConfig link = config.link(loaded, linkName, spec.commandLine());
+    LinkConfig link = linkOption.in(loaded, config, spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     try (StateStore store = open(loaded)) {
       List<SourcePartition> partitions = partitionsOf(store, link.name());

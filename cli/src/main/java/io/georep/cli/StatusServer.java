@@ -3,86 +3,144 @@ package io.georep.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.georep.config.HttpConfig;
 import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.LinkControl;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoint, on the JDK's built-in server with two threads:
+ * The daemon's HTTP endpoint, on the JDK's built-in server (HTTPS with {@code http.tls}):
  *
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text format;
  *   <li>{@code GET /health}: 200 while the process runs;
  *   <li>{@code GET /ready}: 200 when every link has started, 503 before;
- *   <li>{@code GET /api/v1/status}: the {@link DaemonStatus} as JSON.
+ *   <li>{@code GET /api/v1/status}: the {@link DaemonStatus} as JSON;
+ *   <li>{@code GET /api/v1/links[/NAME]} and {@code POST /api/v1/links/NAME/ACTION}: the control
+ *       API, {@link LinkControlApi}.
  * </ul>
  *
- * Other paths answer 404, other methods 405. It takes suppliers rather than the daemon itself so
- * that it can be tested without a broker.
+ * <p>Reads are open. Every {@code POST} needs {@code Authorization: Bearer <token>} with a token of
+ * {@code http.tokenFile} (401 without one, 403 with another); without a token file the server
+ * starts only on a loopback address. Errors are JSON, {@code {"error": "...", "status": 404}}, and
+ * never carry a stack trace. Other paths answer 404, other methods 405.
+ *
+ * <p>Slow clients: the JDK server reads a request on the thread that handles it, so a client that
+ * sends half a request holds that thread. The server has {@value #THREADS} threads, and control
+ * calls never hold one while the daemon works: their replies are written by a thread of their own
+ * when the daemon's future completes. So a few stalled clients, or a drain that waits a minute,
+ * leave {@code /ready} and {@code /metrics} answering.
  */
 public final class StatusServer implements AutoCloseable {
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   static final String JSON_CONTENT_TYPE = "application/json";
+  static final String LINKS_PATH = "/api/v1/links";
+  static final String RELOAD_PATH = "/api/v1/reload";
 
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-  private static final int THREADS = 2;
+  private static final int THREADS = 16;
+  private static final int REPLY_THREADS = 2;
+
+  /** What the endpoint serves: the daemon's parts it reads and the one it controls. */
+  public record Sources(
+      Supplier<DaemonStatus> status,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      LinkControl control) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final Map<String, Route> routes;
+  private final ExecutorService replies;
+  private final Map<String, Route> reads;
+  private final LinkControlApi links;
+  private final TokenFile tokens;
+  private final String scheme;
 
   private StatusServer(
       HttpServer server,
       ExecutorService executor,
-      Supplier<DaemonStatus> status,
-      BooleanSupplier ready,
-      PrometheusMeterRegistry registry) {
+      ExecutorService replies,
+      Sources sources,
+      TokenFile tokens,
+      String scheme) {
     this.server = server;
     this.executor = executor;
-    this.routes =
+    this.replies = replies;
+    this.tokens = tokens;
+    this.scheme = scheme;
+    PrometheusMeterRegistry registry = sources.registry();
+    this.reads =
         Map.of(
             "/metrics", exchange -> respond(exchange, 200, METRICS_CONTENT_TYPE, registry.scrape()),
             "/health", exchange -> respondJson(exchange, 200, Map.of("status", "UP")),
-            "/ready", exchange -> onReady(exchange, ready.getAsBoolean()),
-            "/api/v1/status", exchange -> respondJson(exchange, 200, status.get()));
+            "/ready", exchange -> onReady(exchange, sources.ready().getAsBoolean()),
+            "/api/v1/status", exchange -> respondJson(exchange, 200, sources.status().get()));
+    this.links = new LinkControlApi(sources.status(), sources.control(), replies);
   }
 
   /**
-   * Binds {@code listen} and starts serving.
+   * Binds {@code listen} (which overrides {@code http}'s own address) and starts serving, over TLS
+   * when {@code http.tls} is set.
    *
-   * @throws OperationFailedException if the address cannot be bound
+   * @throws OperationFailedException if the address cannot be bound, the token file or the TLS
+   *     files cannot be read, or there is no token file and {@code listen} is not loopback
    */
-  public static StatusServer start(
-      HostPort listen,
-      Supplier<DaemonStatus> status,
-      BooleanSupplier ready,
-      PrometheusMeterRegistry registry) {
+  public static StatusServer start(HostPort listen, HttpConfig http, Sources sources) {
     InetSocketAddress address = listen.socketAddress();
     if (address.isUnresolved()) {
       throw new OperationFailedException(
           "cannot serve HTTP on " + listen + ": unknown host " + listen.host());
     }
+    if (http.tokenFile() == null && !address.getAddress().isLoopbackAddress()) {
+      throw new OperationFailedException(
+          "refusing to serve the control API on "
+              + listen
+              + " without http.tokenFile: anyone who reaches it could pause or fence links."
+              + " Set http.tokenFile (a file of bearer tokens, one a line) or listen on a"
+              + " loopback address such as 127.0.0.1");
+    }
+    TokenFile tokens = http.tokenFile() == null ? null : TokenFile.load(http.tokenFile());
+    SSLContext tls =
+        http.tls() == null
+            ? null
+            : PemFiles.serverContext(http.tls().certFile(), http.tls().keyFile());
     HttpServer server;
     try {
-      server = HttpServer.create(address, 0);
+      if (tls == null) {
+        server = HttpServer.create(address, 0);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+      }
     } catch (IOException e) {
       throw new OperationFailedException(
           "cannot serve HTTP on " + listen + ": " + e.getMessage(), e);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, new HttpThreads());
-    StatusServer statusServer = new StatusServer(server, executor, status, ready, registry);
+    ExecutorService executor = pool(THREADS, "georep-http-");
+    ExecutorService replies = pool(REPLY_THREADS, "georep-http-reply-");
+    StatusServer statusServer =
+        new StatusServer(
+            server, executor, replies, sources, tokens, tls == null ? "http" : "https");
     server.setExecutor(executor);
     server.createContext("/", statusServer::handle);
     server.start();
@@ -98,10 +156,10 @@ public final class StatusServer implements AutoCloseable {
     return address().getPort();
   }
 
-  /** {@code http://host:port} of the bound address. */
+  /** {@code http://host:port} (or {@code https://}) of the bound address. */
   public URI uri() {
     String host = address().getAddress().getHostAddress();
-    return URI.create("http://" + new HostPort(host, port()));
+    return URI.create(scheme + "://" + new HostPort(host, port()));
   }
 
   /** Stops at once: open connections are closed, the threads end. Idempotent. */
@@ -109,17 +167,30 @@ public final class StatusServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    replies.shutdownNow();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    if (path.equals(LINKS_PATH) || path.startsWith(LINKS_PATH + "/")) {
+      if ("POST".equals(method) && !authorized(exchange)) {
+        exchange.close();
+      } else {
+        links.handle(exchange, method, path.substring(LINKS_PATH.length()));
+        // LinkControlApi closes the exchange, perhaps later
+      }
+      return;
+    }
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      Route route = routes.get(path);
-      if (route == null) {
-        respondJson(exchange, 404, Map.of("error", "not found", "path", path));
-      } else if (!"GET".equals(exchange.getRequestMethod())) {
+      Route route = reads.get(path);
+      if (path.equals(RELOAD_PATH)) {
+        onReload(exchange, method);
+      } else if (route == null) {
+        respondError(exchange, 404, "no such path: " + path);
+      } else if (!"GET".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET");
-        respondJson(exchange, 405, Map.of("error", "method not allowed"));
+        respondError(exchange, 405, method + " is not allowed on " + path + "; use GET");
       } else {
         serve(route, exchange);
       }
@@ -132,8 +203,43 @@ public final class StatusServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("HTTP GET {} failed", exchange.getRequestURI(), e);
       if (exchange.getResponseCode() == -1) { // nothing sent yet
-        respondJson(exchange, 500, Map.of("error", e.toString()));
+        respondError(exchange, 500, "internal error: " + LinkControlApi.describe(e));
       }
+    }
+  }
+
+  /** Answers 401 or 403 itself and returns false unless the request may change something. */
+  private boolean authorized(HttpExchange exchange) throws IOException {
+    if (tokens == null) {
+      return true; // loopback only, checked at start
+    }
+    switch (tokens.check(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      case ACCEPTED:
+        return true;
+      case MISSING:
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"georep\"");
+        respondError(
+            exchange,
+            401,
+            "this call needs Authorization: Bearer <token> (a token of http.tokenFile)");
+        return false;
+      case REFUSED:
+      default:
+        respondError(exchange, 403, "the bearer token is not one of http.tokenFile's");
+        return false;
+    }
+  }
+
+  private void onReload(HttpExchange exchange, String method) throws IOException {
+    if (!"POST".equals(method)) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      respondError(exchange, 405, method + " is not allowed on " + RELOAD_PATH + "; use POST");
+    } else if (authorized(exchange)) {
+      respondError(
+          exchange,
+          501,
+          "configuration reload is not available in this version; restart the daemon to apply"
+              + " a changed configuration");
     }
   }
 
@@ -141,14 +247,22 @@ public final class StatusServer implements AutoCloseable {
     respondJson(exchange, ready ? 200 : 503, Map.of("ready", ready));
   }
 
-  private static void respondJson(HttpExchange exchange, int code, Object body) throws IOException {
+  /** {@code {"error": message, "status": code}}. */
+  static void respondError(HttpExchange exchange, int code, String message) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    body.put("status", code);
+    respondJson(exchange, code, body);
+  }
+
+  static void respondJson(HttpExchange exchange, int code, Object body) throws IOException {
     String json;
     try {
       json = Json.MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       log.warn("cannot write {} as JSON", body.getClass().getSimpleName(), e);
       code = 500;
-      json = "{\"error\":\"cannot write the response as JSON\"}";
+      json = "{\"error\":\"cannot write the response as JSON\",\"status\":500}";
     }
     respond(exchange, code, JSON_CONTENT_TYPE, json);
   }
@@ -163,18 +277,37 @@ public final class StatusServer implements AutoCloseable {
     }
   }
 
+  /** A fixed pool of daemon threads whose idle threads end after a minute. */
+  private static ExecutorService pool(int threads, String prefix) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            new DaemonThreads(prefix));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   @FunctionalInterface
   private interface Route {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  /** Daemon threads named {@code georep-http-N}: they never keep the JVM alive. */
-  private static final class HttpThreads implements java.util.concurrent.ThreadFactory {
+  /** Daemon threads named {@code <prefix>N}: they never keep the JVM alive. */
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
     private final AtomicInteger count = new AtomicInteger();
+    private final String prefix;
+
+    DaemonThreads(String prefix) {
+      this.prefix = prefix;
+    }
 
     @Override
     public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "georep-http-" + count.incrementAndGet());
+      Thread thread = new Thread(task, prefix + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }

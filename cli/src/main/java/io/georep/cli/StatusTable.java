@@ -90,29 +90,7 @@ final class StatusTable {
       lines.add("  no topics yet");
       return lines;
     }
-    Table table =
-        new Table(
-                "TOPIC",
-                "TARGET",
-                "STATE",
-                "FORWARDED",
-                "IN-FLIGHT",
-                "BACKLOG",
-                "LAG",
-                "LAST ERROR")
-            .rightAlign(3, 4, 5, 6);
-    for (JsonNode topic : topics) {
-      long backlog = topic.path("backlogMessages").asLong(-1);
-      table.row(
-          topic.path("sourceTopic").asText(),
-          topic.path("targetTopic").asText(),
-          topic.path("state").asText(),
-          count(topic.path("messagesForwarded").asLong()),
-          count(topic.path("inFlight").asLong()),
-          backlog < 0 ? null : count(backlog),
-          lag(topic.path("lagMillis").asLong()),
-          hasText(topic.path("lastError")) ? oneLine(topic.path("lastError").asText()) : null);
-    }
+    Table table = topics(topics);
     table.lines().forEach(line -> lines.add("  " + line));
     for (JsonNode topic : topics) {
       if (hasText(topic.path("lastEvent"))) {
@@ -156,7 +134,35 @@ final class StatusTable {
     return line.toString();
   }
 
-  private static String count(long value) {
+  /** One row per source partition: target, state, forwarded, in-flight, backlog, lag, error. */
+  static Table topics(JsonNode topics) {
+    Table table =
+        new Table(
+                "TOPIC",
+                "TARGET",
+                "STATE",
+                "FORWARDED",
+                "IN-FLIGHT",
+                "BACKLOG",
+                "LAG",
+                "LAST ERROR")
+            .rightAlign(3, 4, 5, 6);
+    for (JsonNode topic : topics) {
+      long backlog = topic.path("backlogMessages").asLong(-1);
+      table.row(
+          topic.path("sourceTopic").asText(),
+          topic.path("targetTopic").asText(),
+          topic.path("state").asText(),
+          count(topic.path("messagesForwarded").asLong()),
+          count(topic.path("inFlight").asLong()),
+          backlog < 0 ? null : count(backlog),
+          lag(topic.path("lagMillis").asLong()),
+          hasText(topic.path("lastError")) ? oneLine(topic.path("lastError").asText()) : null);
+    }
+    return table;
+  }
+
+  static String count(long value) {
     return String.format(Locale.ROOT, "%,d", value);
   }
 

@@ -50,12 +50,7 @@ final class SyncMetadataCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(
-      names = {"-l", "--link"},
-      required = true,
-      paramLabel = "LINK",
-      description = "The link whose source and target to compare.")
-  String linkName;
+  @Mixin LinkOption linkOption;
 
   @Option(names = "--apply", description = "Carry out the plan (by default it is only printed).")
   boolean apply;
@@ -90,7 +85,7 @@ final class SyncMetadataCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeorepConfig loaded = config.load();
-    LinkConfig link = config.link(loaded, linkName, spec.commandLine());
+    LinkConfig link = linkOption.in(loaded, config, spec.commandLine());
     PlanOptions options;
     try {
       options = PlanOptions.of(overwrite, mirrorDeletes);

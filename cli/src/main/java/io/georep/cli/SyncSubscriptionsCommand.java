@@ -45,12 +45,7 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
-  @Option(
-      names = {"-l", "--link"},
-      required = true,
-      paramLabel = "LINK",
-      description = "The link whose subscriptions to translate.")
-  String linkName;
+  @Mixin LinkOption linkOption;
 
   @Option(names = "--dry-run", description = "Print the translation without changing the target.")
   boolean dryRun;
@@ -68,7 +63,7 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeorepConfig loaded = config.load();
-    LinkConfig link = config.link(loaded, linkName, spec.commandLine());
+    LinkConfig link = linkOption.in(loaded, config, spec.commandLine());
     List<SubscriptionReport> reports;
     try (StateStore store = openState(loaded);
         ClusterConnections clusters = new ClusterConnections(loaded)) {
@@ -77,7 +72,7 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
               .run(!dryRun, force);
     } catch (PulsarAdminException e) {
       throw new OperationFailedException(
-          "subscription sync of link " + linkName + " failed: " + e.getMessage(), e);
+          "subscription sync of link " + linkOption.name + " failed: " + e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {
@@ -103,7 +98,7 @@ final class SyncSubscriptionsCommand implements Callable<Integer> {
 
   private void printTable(PrintWriter out, List<SubscriptionReport> reports) {
     if (reports.isEmpty()) {
-      out.println("No subscriptions to translate on link " + linkName + ".");
+      out.println("No subscriptions to translate on link " + linkOption.name + ".");
       return;
     }
     Table table =

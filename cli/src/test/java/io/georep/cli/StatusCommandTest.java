@@ -3,6 +3,7 @@ package io.georep.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,7 +23,10 @@ class StatusCommandTest {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     server =
         StatusServer.start(
-            new HostPort("127.0.0.1", 0), () -> SampleStatus.create(true), () -> true, registry);
+            new HostPort("127.0.0.1", 0),
+            HttpConfig.defaults(),
+            new StatusServer.Sources(
+                () -> SampleStatus.create(true), () -> true, registry, new FakeLinkControl()));
   }
 
   @AfterAll
@@ -115,8 +119,16 @@ class StatusCommandTest {
   }
 
   @Test
+  void printsYamlOnRequest() throws IOException {
+    CliRun run = CliRun.execute("status", "--url", server.uri().toString(), "-o", "yaml");
+
+    assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).as(run::toString).contains("links:\n- name: east-to-west\n");
+  }
+
+  @Test
   void unknownOutputIsAUsageError() {
-    CliRun run = CliRun.execute("status", "--output", "yaml");
+    CliRun run = CliRun.execute("status", "--output", "xml");
 
     assertThat(run.exitCode()).as(run::toString).isEqualTo(ExitCodes.USAGE);
   }

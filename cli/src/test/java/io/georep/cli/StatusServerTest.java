@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.georep.config.HttpConfig;
+import io.georep.replicator.DaemonStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,9 @@ class StatusServerTest {
     HostPort defaultAddressAnyPort = new HostPort(HttpConfig.defaults().host(), 0);
     server =
         StatusServer.start(
-            defaultAddressAnyPort, () -> SampleStatus.create(ready.get()), ready::get, registry);
+            defaultAddressAnyPort,
+            HttpConfig.defaults(),
+            sources(() -> SampleStatus.create(ready.get())));
   }
 
   @AfterEach
@@ -125,11 +129,11 @@ class StatusServerTest {
     server =
         StatusServer.start(
             new HostPort("127.0.0.1", 0),
-            () -> {
-              throw new IllegalStateException("board gone");
-            },
-            ready::get,
-            registry);
+            HttpConfig.defaults(),
+            sources(
+                () -> {
+                  throw new IllegalStateException("board gone");
+                }));
 
     HttpResponse<String> response = get("/api/v1/status");
 
@@ -149,9 +153,14 @@ class StatusServerTest {
   void portInUseIsARuntimeFailure() {
     HostPort taken = new HostPort("127.0.0.1", server.port());
 
-    assertThatThrownBy(() -> StatusServer.start(taken, () -> null, () -> true, registry))
+    assertThatThrownBy(() -> StatusServer.start(taken, HttpConfig.defaults(), sources(() -> null)))
         .isInstanceOf(OperationFailedException.class)
         .hasMessageContaining("cannot serve HTTP on 127.0.0.1:" + server.port());
+  }
+
+  private StatusServer.Sources sources(Supplier<DaemonStatus> status) {
+    FakeLinkControl control = new FakeLinkControl();
+    return new StatusServer.Sources(status, ready::get, registry, control);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -106,13 +106,33 @@ final class GeorepConfigReader {
   }
 
   private static Optional<HttpConfig> http(NodeReader node) {
-    return node.fields(List.of("listen"))
-        .flatMap(
-            fields ->
-                fields
-                    .optional("listen")
-                    .map(listen -> listen.parse("address", GeorepConfigReader::listen))
-                    .orElse(Optional.of(HttpConfig.defaults())));
+    return node.readFields(
+        List.of("listen", "tokenFile", "tls"),
+        fields -> {
+          HttpConfig listen =
+              fields
+                  .optional("listen")
+                  .flatMap(n -> n.parse("address", GeorepConfigReader::listen))
+                  .orElse(HttpConfig.defaults());
+          java.nio.file.Path tokenFile =
+              fields.optional("tokenFile").flatMap(NodeReader::readableFile).orElse(null);
+          HttpTlsConfig tls =
+              fields.optional("tls").flatMap(GeorepConfigReader::httpTls).orElse(null);
+          return () -> new HttpConfig(listen.host(), listen.port(), tokenFile, tls);
+        });
+  }
+
+  /** {@code http.tls}: both files, readable; their content is read when the daemon starts. */
+  private static Optional<HttpTlsConfig> httpTls(NodeReader node) {
+    return node.readFields(
+        List.of("certFile", "keyFile"),
+        fields -> {
+          java.nio.file.Path cert =
+              fields.required("certFile").flatMap(NodeReader::readableFile).orElse(null);
+          java.nio.file.Path key =
+              fields.required("keyFile").flatMap(NodeReader::readableFile).orElse(null);
+          return () -> new HttpTlsConfig(cert, key);
+        });
   }
 
   /** Parses {@code host:port}; an IPv6 host is written in brackets, {@code [::1]:9464}. */

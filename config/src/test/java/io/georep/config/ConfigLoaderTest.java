@@ -206,6 +206,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheTokenFileAndTlsOfTheHttpEndpoint() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("georep.tokens"), "secret\n");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "");
+    Path key = Files.writeString(dir.resolve("key.pem"), "");
+    GeorepConfig config =
+        ConfigLoader.parse(
+            """
+            clusters:
+              a: { serviceUrl: "pulsar://a:6650", adminUrl: "http://a:8080" }
+              b: { serviceUrl: "pulsar://b:6650", adminUrl: "http://b:8080" }
+            http:
+              listen: 0.0.0.0:9443
+              tokenFile: %s
+              tls: { certFile: %s, keyFile: %s }
+            links: [ { name: l, source: a, target: b, scope: { namespaces: [t/ns] } } ]
+            """
+                .formatted(tokens, cert, key),
+            "test.yaml",
+            Map.of());
+
+    assertThat(config.http())
+        .isEqualTo(new HttpConfig("0.0.0.0", 9443, tokens, new HttpTlsConfig(cert, key)));
+  }
+
+  @Test
   void loadReportsAMissingFile() {
     Path missing = dir.resolve("missing.yaml");
 

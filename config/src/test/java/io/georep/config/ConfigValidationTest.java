@@ -277,6 +277,24 @@ class ConfigValidationTest {
   }
 
   @Test
+  void httpChecks() {
+    assertThat(
+            problems(
+                TWO_CLUSTERS
+                    + """
+                    http:
+                      listen: 0.0.0.0:9464
+                      tokenFile: /no/such/georep.tokens
+                      tls: { certFile: /no/such/cert.pem }
+                    links: [ { name: a, source: east, target: west, scope: { cluster: true } } ]
+                    """))
+        .containsExactly(
+            "http.tokenFile (line 6): cannot read /no/such/georep.tokens: no such file",
+            "http.tls.certFile (line 7): cannot read /no/such/cert.pem: no such file",
+            "http.tls.keyFile (line 7): missing required key");
+  }
+
+  @Test
   void scopeChecks() {
     assertThat(
             problems(

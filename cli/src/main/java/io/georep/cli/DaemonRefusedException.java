@@ -1,0 +1,17 @@
+package io.georep.cli;
+
+/**
+ * The daemon refused a call for want of a valid bearer token (HTTP 401 or 403): the message names
+ * {@code --token-file}. Exit code 5.
+ */
+public final class DaemonRefusedException extends GeorepCliException {
+
+  DaemonRefusedException(String message) {
+    super(message, null);
+  }
+
+  @Override
+  public int exitCode() {
+    return ExitCodes.REFUSED;
+  }
+}
