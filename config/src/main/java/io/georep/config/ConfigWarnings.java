@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What is allowed in a configuration but unsafe: today, credentials that would travel in plaintext
- * (a token or OAuth2 access token over {@code pulsar://} or {@code http://}, OAuth2 client
- * credentials to an {@code http://} issuer), where anyone on the network path can read and reuse
- * them. {@code georep validate} prints these and the daemon logs them at start; neither refuses the
- * file, since a cluster on a trusted network or behind a TLS-terminating sidecar is a real case.
+ * What is allowed in a configuration but unsafe: credentials that would travel in plaintext (a
+ * token or OAuth2 access token over {@code pulsar://} or {@code http://}, OAuth2 client credentials
+ * to an {@code http://} issuer), where anyone on the network path can read and reuse them; and an
+ * HTTP endpoint beyond loopback without a token file (the daemon refuses to start it: {@code
+ * --http-listen} may still override the address). {@code georep validate} prints these and the
+ * daemon logs them at start; neither refuses the file, since a cluster on a trusted network or
+ * behind a TLS-terminating sidecar is a real case.
  */
 public final class ConfigWarnings {
   private static final String PULSAR_PLAINTEXT = "pulsar://";
@@ -20,7 +22,27 @@ public final class ConfigWarnings {
   public static List<ConfigProblem> of(GeorepConfig config) {
     List<ConfigProblem> warnings = new ArrayList<>();
     config.clusters().values().forEach(cluster -> plaintextCredentials(cluster, warnings));
+    HttpConfig http = config.http();
+    if (http.tokenFile() == null && !isLoopback(http.host())) {
+      warnings.add(
+          new ConfigProblem(
+              "http.listen",
+              0,
+              "listens on "
+                  + http.host()
+                  + " without http.tokenFile: georep run refuses to start so, since anyone who"
+                  + " reaches the endpoint could pause or fence links; set http.tokenFile or"
+                  + " listen on 127.0.0.1"));
+    }
     return warnings;
+  }
+
+  /** By name only, without resolving: what the daemon's own check at start confirms. */
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost")
+        || host.startsWith("127.")
+        || host.equals("::1")
+        || host.equals("0:0:0:0:0:0:0:1");
   }
 
   private static void plaintextCredentials(ClusterConfig cluster, List<ConfigProblem> warnings) {

@@ -53,4 +53,41 @@ class ConfigWarningsTest {
                 + " use https://")
         .allSatisfy(warning -> assertThat(warning).doesNotContain("s3cr3t"));
   }
+
+  @Test
+  void anEndpointBeyondLoopbackWithoutATokenFileIsNamed() throws Exception {
+    String clusters =
+        """
+        clusters:
+          plain: { serviceUrl: "pulsar+ssl://p:6651", adminUrl: "https://p:8443" }
+          tls: { serviceUrl: "pulsar+ssl://t:6651", adminUrl: "https://t:8443" }
+        """;
+    Path tokens = Files.writeString(dir.resolve("tokens"), "t0ken\n");
+
+    assertThat(
+            ConfigWarnings.of(
+                ConfigLoader.parse(
+                    clusters + "http: { listen: 0.0.0.0:9464 }\n" + LINKS, "t.yaml", Map.of())))
+        .map(ConfigProblem::toString)
+        .containsExactly(
+            "http.listen: listens on 0.0.0.0 without http.tokenFile: georep run refuses to start"
+                + " so, since anyone who reaches the endpoint could pause or fence links; set"
+                + " http.tokenFile or listen on 127.0.0.1");
+    assertThat(
+            ConfigWarnings.of(
+                ConfigLoader.parse(
+                    clusters
+                        + "http: { listen: 0.0.0.0:9464, tokenFile: "
+                        + tokens
+                        + " }\n"
+                        + LINKS,
+                    "t.yaml",
+                    Map.of())))
+        .isEmpty();
+    assertThat(
+            ConfigWarnings.of(
+                ConfigLoader.parse(
+                    clusters + "http: { listen: 127.0.0.1:9464 }\n" + LINKS, "t.yaml", Map.of())))
+        .isEmpty();
+  }
 }
