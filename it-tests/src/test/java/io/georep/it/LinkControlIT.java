@@ -16,6 +16,7 @@ import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
 import io.georep.testkit.PulsarClustersExtension;
 import io.georep.testkit.ReplicationVerifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,14 +56,20 @@ class LinkControlIT {
       admin.topics().createPartitionedTopic(controlled, 2);
       admin.topics().createPartitionedTopic(other, 2);
     }
+    Path serverTokens = Files.writeString(dir.resolve("server.tokens"), "# ops\nops-token\n");
+    Path token = Files.writeString(dir.resolve("ops.token"), "ops-token\n");
+    Path wrongToken = Files.writeString(dir.resolve("wrong.token"), "not-it\n");
     GeorepConfig config =
         ConfigLoader.parse(
             GeorepYaml.config(
-                dir.resolve("state"),
-                GeorepYaml.link("moving", "east", "west", "{ namespaces: [ctl/moving] }")
-                    + GeorepYaml.link("steady", "east", "west", "{ namespaces: [ctl/steady] }"),
-                east,
-                west),
+                    dir.resolve("state"),
+                    GeorepYaml.link("moving", "east", "west", "{ namespaces: [ctl/moving] }")
+                        + GeorepYaml.link("steady", "east", "west", "{ namespaces: [ctl/steady] }"),
+                    east,
+                    west)
+                + "http: { listen: 127.0.0.1:0, tokenFile: "
+                + serverTokens
+                + " }\n",
             "link-control-it",
             Map.of());
 
@@ -75,9 +82,33 @@ class LinkControlIT {
         steady.send(500);
         awaitAll(target, moving, 500);
 
+        // The control API refuses a call without a token, and with a wrong one.
+        String url = runner.httpUri().toString();
+        Cli anonymous = georep("link", "pause", "moving", "--url", url);
+        assertThat(anonymous.exitCode()).as(anonymous::toString).isEqualTo(5);
+        assertThat(anonymous.err())
+            .as(anonymous::toString)
+            .contains("needs a bearer token", "--token-file");
+        Cli wrong =
+            georep("link", "pause", "moving", "--url", url, "--token-file", wrongToken.toString());
+        assertThat(wrong.exitCode()).as(wrong::toString).isEqualTo(5);
+        assertThat(wrong.err()).as(wrong::toString).contains("token").doesNotContain("not-it");
+        assertThat(link(runner, "moving").state()).isEqualTo("RUNNING");
+
         // Paused: what is produced now stays on the source; the other link goes on.
-        LinkControl.Outcome paused = call(runner.links().pause("moving"));
-        assertThat(paused.state()).isEqualTo(LinkControl.ControlState.PAUSED);
+        Cli paused =
+            georep(
+                "link",
+                "pause",
+                "moving",
+                "--url",
+                url,
+                "--token-file",
+                token.toString(),
+                "-o",
+                "json");
+        assertThat(paused.exitCode()).as(paused::toString).isZero();
+        assertThat(paused.out()).as(paused::toString).contains("\"state\" : \"PAUSED\"");
         assertThat(link(runner, "moving").state()).isEqualTo("PAUSED");
         assertThat(runner.metrics())
             .contains("georep_link_paused{link=\"moving\"} 1.0")
@@ -97,11 +128,38 @@ class LinkControlIT {
             call(runner.links().drain("moving", Duration.ofSeconds(1)));
         assertThat(notDrained.drained()).isFalse();
 
-        LinkControl.Outcome resumed = call(runner.links().resume("moving"));
-        assertThat(resumed.state()).isEqualTo(LinkControl.ControlState.ACTIVE);
+        Cli notDrainedCli =
+            georep(
+                "link",
+                "drain",
+                "moving",
+                "--timeout",
+                "1s",
+                "--url",
+                url,
+                "--token-file",
+                token.toString());
+        assertThat(notDrainedCli.exitCode()).as(notDrainedCli::toString).isEqualTo(6);
+
+        Cli resumed =
+            georep("link", "resume", "moving", "--url", url, "--token-file", token.toString());
+        assertThat(resumed.exitCode()).as(resumed::toString).isZero();
+        assertThat(link(runner, "moving").state()).isEqualTo("RUNNING");
+        Cli drainedCli =
+            georep(
+                "link",
+                "drain",
+                "moving",
+                "--timeout",
+                "60s",
+                "--url",
+                url,
+                "--token-file",
+                token.toString());
+        System.out.println(drainedCli);
+        assertThat(drainedCli.exitCode()).as(drainedCli::toString).isZero();
         LinkControl.DrainOutcome drained =
             call(runner.links().drain("moving", Duration.ofSeconds(60)));
-        System.out.println("drained: " + drained);
         assertThat(drained.drained()).isTrue();
         assertThat(drained.inFlight()).isZero();
         assertThat(drained.partitions()).isEqualTo(2);
@@ -112,15 +170,26 @@ class LinkControlIT {
         assertThat(afterDrain.received()).isEqualTo(1_000);
 
         // Fenced: every partition stops, and stays stopped across a restart.
-        LinkControl.Outcome fenced = call(runner.links().fence("moving", "cutover to west"));
-        assertThat(fenced.state()).isEqualTo(LinkControl.ControlState.FENCED);
+        Cli fenced =
+            georep(
+                "link",
+                "fence",
+                "moving",
+                "--reason",
+                "cutover to west",
+                "--url",
+                url,
+                "--token-file",
+                token.toString());
+        assertThat(fenced.exitCode()).as(fenced::toString).isZero();
         assertThat(link(runner, "moving").topics()).isEmpty();
         assertThat(link(runner, "moving").state()).isEqualTo("FENCED");
-        assertThatThrownBy(() -> call(runner.links().resume("moving")))
-            .isInstanceOf(LinkControl.LinkStateException.class)
-            .hasMessageContaining("fenced")
-            .hasMessageContaining("cutover to west")
-            .hasMessageContaining("unfence it first");
+        Cli refused =
+            georep("link", "resume", "moving", "--url", url, "--token-file", token.toString());
+        assertThat(refused.exitCode()).as(refused::toString).isEqualTo(3);
+        assertThat(refused.err())
+            .as(refused::toString)
+            .contains("fenced", "cutover to west", "unfence it first");
         assertThatThrownBy(() -> call(runner.links().pause("nope")))
             .isInstanceOf(LinkControl.UnknownLinkException.class)
             .hasMessageContaining("moving, steady");
@@ -139,8 +208,20 @@ class LinkControlIT {
         assertThat(ReplicationVerifier.verify(target, moving, Map.of()).received())
             .isEqualTo(1_000);
 
-        LinkControl.Outcome unfenced = call(restarted.links().unfence("moving"));
-        assertThat(unfenced.state()).isEqualTo(LinkControl.ControlState.ACTIVE);
+        Cli described =
+            georep("link", "get", "--url", restarted.httpUri().toString(), "-o", "json");
+        assertThat(described.exitCode()).as(described::toString).isZero();
+        assertThat(described.out()).as(described::toString).contains("FENCED");
+        Cli unfenced =
+            georep(
+                "link",
+                "unfence",
+                "moving",
+                "--url",
+                restarted.httpUri().toString(),
+                "--token-file",
+                token.toString());
+        assertThat(unfenced.exitCode()).as(unfenced::toString).isZero();
         ReplicationVerifier.Report report = awaitAll(target, moving, 1_500);
         assertThat(report.duplicated()).isZero();
         assertThat(report.orderViolations()).isZero();
@@ -152,6 +233,25 @@ class LinkControlIT {
             .until(() -> link(restarted, "moving").state().equals("RUNNING"));
       }
     }
+  }
+
+  /** One run of the {@code georep} command line in this JVM, and what it printed. */
+  private record Cli(String[] args, int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "georep " + String.join(" ", args) + " -> " + exitCode + "\n" + out + err;
+    }
+  }
+
+  private static Cli georep(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        io.georep.cli.Georep.commandLine()
+            .setOut(new java.io.PrintWriter(out, true))
+            .setErr(new java.io.PrintWriter(err, true))
+            .execute(args);
+    return new Cli(args, code, out.toString(), err.toString());
   }
 
   private static <T> T call(java.util.concurrent.CompletionStage<T> stage) throws Exception {
