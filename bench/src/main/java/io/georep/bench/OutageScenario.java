@@ -153,6 +153,11 @@ final class OutageScenario implements Callable<Integer> {
         long since = System.nanoTime();
         long due = load.acknowledged();
         Duration caughtUp = awaitForwarded(daemon, due, Duration.ofMinutes(10));
+        // The first minute after the target came back (or until caught up, if longer).
+        long left = MINUTE.toNanos() - (System.nanoTime() - since);
+        if (left > 0) {
+          TrialRunner.sleep(Duration.ofNanos(left));
+        }
         windows.add(print(new Window("recovery", 1, source.next(), target.next())));
         recovery =
             caughtUp == null
