@@ -165,7 +165,7 @@ final class OutageScenario implements Callable<Integer> {
                 : String.format(
                     Locale.ROOT,
                     "caught up %.0f s after the target came back",
-                    (System.nanoTime() - since) / 1e9);
+                    caughtUp.toMillis() / 1e3);
         load.stop();
       } finally {
         clusters.deleteSpace(space.namespace()).join();
