@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "georep-bench",
     mixinStandardHelpOptions = true,
+    subcommands = OutageScenario.class,
     description = {
       "Benchmarks georep against Pulsar's built-in geo-replication and a bare consume-produce"
           + " pipe on two local Pulsar clusters, in one run with interleaved repetitions.",

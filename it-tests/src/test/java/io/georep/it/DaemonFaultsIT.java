@@ -193,6 +193,129 @@ class DaemonFaultsIT {
     }
   }
 
+  /**
+   * A target down for minutes makes every partition fail and restart with backoff, again and again;
+   * the source's admin API must not pay for each restart of each partition. While the target is
+   * frozen, the source serves discovery's rounds (a handful of requests each, with one request per
+   * topic for the backlogs whatever its partition count) and at most one internal-stats read per
+   * partition. Counted from the source broker's request log. Before, each restart listed the
+   * namespace and each round read every partition's stats: some 600 requests here.
+   */
+  @Test
+  void aTargetDownCostsTheSourcesAdminApiABoundedNumberOfRequests() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String namespace = "faults/outage";
+    String topic = "persistent://" + namespace + "/orders";
+    int partitions = 24;
+    Duration interval = Duration.ofSeconds(5);
+    Duration outage = Duration.ofSeconds(75);
+    east.createNamespaces(namespace);
+    west.createNamespaces(namespace);
+    for (PulsarCluster cluster : java.util.List.of(east, west)) {
+      try (var admin = cluster.newAdmin()) {
+        admin.topics().createPartitionedTopic(topic, partitions);
+      }
+    }
+    String link =
+        String.join(
+            "\n",
+            "  - name: outage",
+            "    source: east",
+            "    target: west",
+            "    scope: { namespaces: [" + namespace + "] }",
+            "    discoveryInterval: " + interval.toSeconds() + "s",
+            "");
+    String yaml = GeorepYaml.config(dir.resolve("state"), link, east, west);
+    try (PulsarClient source = east.newClient();
+        // Without batching the round-robin router moves on with every message.
+        Producer<byte[]> producer =
+            source.newProducer(Schema.BYTES).topic(topic).enableBatching(false).create();
+        io.georep.cli.DaemonRunner runner =
+            io.georep.cli.DaemonRunner.start(
+                io.georep.config.ConfigLoader.parse(yaml, "faults-it", java.util.Map.of()),
+                new io.georep.cli.HostPort("127.0.0.1", 0))) {
+      await("every partition running")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> running(runner) == partitions);
+      long offset = Files.size(east.logFile());
+      Thread.sleep(interval.multipliedBy(2).toMillis());
+      assertThat(adminRequests(east.logFile(), offset))
+          .as("the source's request log counts discovery's requests (broker log level info)")
+          .isNotEmpty();
+      int restartsBefore = restarts(runner);
+
+      west.freeze();
+      java.util.List<String> requests;
+      try {
+        offset = Files.size(east.logFile());
+        send(producer, 0, 2 * partitions); // in flight on every partition when sends time out
+        Thread.sleep(outage.toMillis());
+        requests = adminRequests(east.logFile(), offset);
+      } finally {
+        west.unfreeze();
+      }
+      int restarts = restarts(runner) - restartsBefore;
+      java.util.Map<String, Long> byPath =
+          requests.stream()
+              .collect(
+                  java.util.stream.Collectors.groupingBy(
+                      r ->
+                          r.replaceAll("\\?.*", "")
+                              .replaceAll("orders-partition-\\d+", "orders-partition-N"),
+                      java.util.TreeMap::new,
+                      java.util.stream.Collectors.counting()));
+      System.out.printf(
+          "source admin requests during a %d s target outage, %d partitions, %d restarts: %d %s%n",
+          outage.toSeconds(), partitions, restarts, requests.size(), byPath);
+      assertThat(restarts)
+          .as("every partition failed and restarted")
+          .isGreaterThanOrEqualTo(partitions);
+      // Per discovery round: the partitioned topics (persistent and non-persistent), the
+      // persistent topics, the topic's partition count and its partitioned stats.
+      long rounds = outage.toSeconds() / interval.toSeconds() + 1;
+      assertThat(requests.size()).isLessThanOrEqualTo((int) (rounds * 5 + partitions));
+
+      await("every partition running again once the target is back")
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> running(runner) == partitions);
+    }
+  }
+
+  /** The admin requests a broker logged after {@code offset}: their method and path. */
+  private static java.util.List<String> adminRequests(Path log, long offset) throws Exception {
+    java.util.regex.Pattern request =
+        java.util.regex.Pattern.compile("\"(GET|PUT|POST|DELETE) (/admin/\\S+) HTTP/");
+    java.util.List<String> requests = new java.util.ArrayList<>();
+    try (var in = new java.io.RandomAccessFile(log.toFile(), "r")) {
+      in.seek(offset);
+      byte[] bytes = new byte[(int) (in.length() - offset)];
+      in.readFully(bytes);
+      for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        var m = request.matcher(line);
+        if (line.contains("RequestLog") && m.find()) {
+          requests.add(m.group(1) + " " + m.group(2));
+        }
+      }
+    }
+    return requests;
+  }
+
+  private static int running(io.georep.cli.DaemonRunner runner) {
+    return (int)
+        runner.status().links().stream()
+            .flatMap(l -> l.topics().stream())
+            .filter(t -> t.state() == io.georep.replicator.TopicState.RUNNING)
+            .count();
+  }
+
+  private static int restarts(io.georep.cli.DaemonRunner runner) {
+    return runner.status().links().stream()
+        .flatMap(l -> l.topics().stream())
+        .mapToInt(io.georep.replicator.DaemonStatus.TopicStatus::restarts)
+        .sum();
+  }
+
   private static boolean inError(io.georep.cli.DaemonRunner runner) {
     return runner.status().links().get(0).topics().stream()
         .anyMatch(t -> t.state() == io.georep.replicator.TopicState.ERROR);

@@ -118,6 +118,7 @@ public final class LinkSupervisor {
   private final LinkStatusBoard board;
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final LinkFlowControl flow;
+  private final SourceListings sourceListings;
   private final Set<String> preparing = new HashSet<>();
   private final Set<String> skippedReported = new HashSet<>();
   // Running partitions discovery no longer lists, told to drain once.
@@ -162,6 +163,9 @@ public final class LinkSupervisor {
         .baseUnit("bytes")
         .tag("link", link.name())
         .register(runtime.registry());
+    this.sourceListings =
+        SourceListings.of(
+            runtime.sourceAdmin(), sourceListingMaxAge(link.options().discoveryInterval()));
     for (LinkControl.ControlState state :
         List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
       io.micrometer.core.instrument.Gauge.builder(
@@ -187,12 +191,24 @@ public final class LinkSupervisor {
     }
     context.spawn(
         TopicDiscovery.create(
-            new TopicLister(runtime.sourceAdmin(), link.name(), link.scope()),
+            new TopicLister(runtime.sourceAdmin(), sourceListings, link.name(), link.scope()),
             "georep-" + link.name(),
             link.options().discoveryInterval(),
             context.getSelf()),
         "discovery");
   }
+
+  /**
+   * How old a source listing may be to tell a restarting partition that its topic still exists: two
+   * discovery rounds (discovery lists every interval and notices a deleted topic itself), at most a
+   * minute.
+   */
+  static Duration sourceListingMaxAge(Duration discoveryInterval) {
+    Duration twoRounds = discoveryInterval.multipliedBy(2);
+    return twoRounds.compareTo(MAX_SOURCE_LISTING_AGE) < 0 ? twoRounds : MAX_SOURCE_LISTING_AGE;
+  }
+
+  private static final Duration MAX_SOURCE_LISTING_AGE = Duration.ofMinutes(1);
 
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
@@ -579,6 +595,7 @@ public final class LinkSupervisor {
         new PartitionReplicator.Resources(
             runtime.source(),
             runtime.sourceAdmin(),
+            sourceListings,
             runtime.target(),
             runtime.checkpoints(),
             runtime.positionMap(),

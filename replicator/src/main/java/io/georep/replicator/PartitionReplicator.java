@@ -120,6 +120,7 @@ public final class PartitionReplicator {
   public record Resources(
       PulsarClient source,
       PulsarAdmin sourceAdmin,
+      SourceListings sourceListings,
       PulsarClient target,
       CheckpointStore checkpoints,
       PositionMap positionMap,
@@ -162,18 +163,15 @@ public final class PartitionReplicator {
   private record SchemaFetched(Object epoch, byte[] version, SchemaInfo info, Throwable failure)
       implements Command {}
 
-  private record GapChecked(Object epoch, PersistentTopicInternalStats stats, Throwable failure)
-      implements Command {}
-
-  /** The first ledger the source still holds: position-map runs before it can go. */
-  private record RetentionRead(Object epoch, Long firstLedger, Throwable failure)
-      implements Command {}
+  /** The source's internal stats: for the gap check and the position map's pruning. */
+  private record SourceStatsRead(
+      Object epoch, PersistentTopicInternalStats stats, Throwable failure) implements Command {}
 
   /** The source's ledgers, asked for when a redelivery came from below the checkpoint's ledger. */
   private record SourceVerified(Object epoch, PersistentTopicInternalStats stats, Throwable failure)
       implements Command {}
 
-  private enum PruneTick implements Command {
+  private enum StatsTick implements Command {
     INSTANCE
   }
 
@@ -307,12 +305,18 @@ public final class PartitionReplicator {
   }
 
   public static Behavior<Command> create(Settings settings, Resources resources) {
+    // Made outside the supervised setup: it outlives the restarts (see SourceStatsSchedule).
+    SourceStatsSchedule statsSchedule = new SourceStatsSchedule(STATS_INTERVAL);
     Behavior<Command> behavior =
         Behaviors.setup(
             ctx ->
                 Behaviors.withTimers(
                     timers ->
-                        new PartitionReplicator(ctx, timers, settings, resources).starting()));
+                        new PartitionReplicator(ctx, timers, settings, resources, statsSchedule)
+                            .starting()));
+    // A restart with the target still down costs no admin request on the source (the topic's
+    // existence comes from the link's listings, the stats are read on their own schedule), so
+    // the backoff only paces the target: at most a minute, as Pulsar's clients reconnect.
     return Behaviors.supervise(behavior)
         .onFailure(
             PartitionReplicationException.class,
@@ -326,8 +330,11 @@ public final class PartitionReplicator {
 
   private static final int DRAIN_BATCH = 1000;
 
-  /** How often the position map is pruned to what the source still retains. */
-  static final Duration PRUNE_INTERVAL = Duration.ofMinutes(5);
+  /**
+   * How often the source's internal stats are read, to check for a gap and to prune the position
+   * map to what the source still retains; restarts do not shorten it (see SourceStatsSchedule).
+   */
+  static final Duration STATS_INTERVAL = Duration.ofMinutes(5);
 
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
@@ -358,7 +365,8 @@ public final class PartitionReplicator {
   private SourceEntry heldEntry;
   private int inFlightMessages;
   private boolean fetchingSchema;
-  private boolean checkingGap;
+  private final SourceStatsSchedule statsSchedule;
+  private boolean readingStats;
   private Position gapReportedUpTo;
 
   private Position highestTaken; // null: nothing taken and no checkpoint
@@ -391,8 +399,10 @@ public final class PartitionReplicator {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Settings settings,
-      Resources resources) {
+      Resources resources,
+      SourceStatsSchedule statsSchedule) {
     this.context = context;
+    this.statsSchedule = statsSchedule;
     this.timers = timers;
     this.settings = settings;
     this.resources = resources;
@@ -422,8 +432,11 @@ public final class PartitionReplicator {
       forwardedCount = lastFlushed.forwardedCount();
       lastTarget = lastFlushed.target().equals(NOTHING_ON_TARGET) ? null : lastFlushed.target();
     }
-    // Subscribing to a deleted topic would create it again where auto-creation is on.
-    context.pipeToSelf(sourceExists(), (exists, err) -> new SourceChecked(epoch, exists, err));
+    // Subscribing to a deleted topic would create it again where auto-creation is on. Answered
+    // from the link's recent listing of the namespace, not by a listing per (re)start.
+    context.pipeToSelf(
+        resources.sourceListings().exists(settings.sourceTopic()),
+        (exists, err) -> new SourceChecked(epoch, exists, err));
     return Behaviors.receive(Command.class)
         .onMessage(SourceChecked.class, this::onSourceChecked)
         .onMessage(Subscribed.class, this::onSubscribed)
@@ -461,18 +474,6 @@ public final class PartitionReplicator {
       requestMore();
     }
     return Behaviors.same();
-  }
-
-  private CompletableFuture<Boolean> sourceExists() {
-    TopicName topic = TopicName.get(settings.sourceTopic());
-    String namespace = topic.getNamespace();
-    var topics = resources.sourceAdmin().topics();
-    if (topic.isPartitioned()) {
-      return topics
-          .getPartitionedTopicListAsync(namespace)
-          .thenApply(list -> list.contains(topic.getPartitionedTopicName()));
-    }
-    return topics.getListAsync(namespace).thenApply(list -> list.contains(topic.toString()));
   }
 
   private Behavior<Command> onSourceChecked(SourceChecked msg) {
@@ -662,10 +663,13 @@ public final class PartitionReplicator {
     }
     metrics.state(paused ? TopicState.PAUSED : TopicState.RUNNING);
     timers.startTimerWithFixedDelay(FlushTick.INSTANCE, settings.checkpointInterval());
-    timers.startTimerWithFixedDelay(PruneTick.INSTANCE, Duration.ZERO, PRUNE_INTERVAL);
-    if (lastFlushed != null) {
-      checkGap();
-    }
+    // The first read checks for a gap at once where this checkpoint was never checked, else it
+    // waits for its turn: a restart does not read the stats again.
+    timers.startTimerWithFixedDelay(
+        StatsTick.INSTANCE,
+        statsSchedule.firstRead(
+            lastFlushed == null ? null : lastFlushed.source(), System.nanoTime()),
+        STATS_INTERVAL);
     requestMore();
     return active();
   }
@@ -678,10 +682,9 @@ public final class PartitionReplicator {
         .onMessage(EntryReceived.class, this::onEntryReceived)
         .onMessage(SendsCompleted.class, this::onSendsCompleted)
         .onMessage(SchemaFetched.class, this::onSchemaFetched)
-        .onMessage(GapChecked.class, this::onGapChecked)
+        .onMessage(SourceStatsRead.class, this::onSourceStatsRead)
         .onMessage(SourceVerified.class, this::onSourceVerified)
-        .onMessage(RetentionRead.class, this::onRetentionRead)
-        .onMessageEquals(PruneTick.INSTANCE, this::onPruneTick)
+        .onMessageEquals(StatsTick.INSTANCE, this::onStatsTick)
         .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
@@ -1289,18 +1292,8 @@ public final class PartitionReplicator {
 
   // ---- position map ------------------------------------------------------------------------
 
-  private Behavior<Command> onPruneTick() {
-    context.pipeToSelf(
-        resources
-            .sourceAdmin()
-            .topics()
-            .getInternalStatsAsync(settings.sourceTopic())
-            .thenApply(
-                stats ->
-                    stats.ledgers == null || stats.ledgers.isEmpty()
-                        ? null
-                        : stats.ledgers.get(0).ledgerId),
-        (ledger, err) -> new RetentionRead(epoch, ledger, err));
+  private Behavior<Command> onStatsTick() {
+    readSourceStats();
     return Behaviors.same();
   }
 
@@ -1308,11 +1301,12 @@ public final class PartitionReplicator {
    * Drops the runs of ledgers the source no longer holds: no subscription can point there any more,
    * so they can never be translated.
    */
-  private Behavior<Command> onRetentionRead(RetentionRead msg) {
-    if (msg.epoch() != epoch || msg.failure() != null || msg.firstLedger() == null) {
-      return Behaviors.same();
+  private void prune(PersistentTopicInternalStats stats) {
+    if (stats.ledgers == null || stats.ledgers.isEmpty()) {
+      return;
     }
-    long pruned = resources.positionMap().prune(key, msg.firstLedger());
+    long firstLedger = stats.ledgers.get(0).ledgerId;
+    long pruned = resources.positionMap().prune(key, firstLedger);
     metrics.positionMapPruned(pruned);
     if (pruned > 0) {
       context
@@ -1321,9 +1315,8 @@ public final class PartitionReplicator {
               "{}: pruned {} position-map runs before ledger {}",
               settings.sourceTopic(),
               pruned,
-              msg.firstLedger());
+              firstLedger);
     }
-    return Behaviors.same();
   }
 
   // ---- source gaps -------------------------------------------------------------------------
@@ -1334,25 +1327,40 @@ public final class PartitionReplicator {
    * and can never be forwarded. georep itself never acknowledges beyond its checkpoint.
    */
   private void checkGap() {
-    if (checkingGap || lastFlushed == null) {
-      return;
+    if (lastFlushed != null) {
+      readSourceStats();
     }
-    checkingGap = true;
-    context.pipeToSelf(
-        resources.sourceAdmin().topics().getInternalStatsAsync(settings.sourceTopic()),
-        (stats, err) -> new GapChecked(epoch, stats, err));
   }
 
-  private Behavior<Command> onGapChecked(GapChecked msg) {
+  /** One read of the source's internal stats serves the gap check and the pruning. */
+  private void readSourceStats() {
+    if (readingStats) {
+      return;
+    }
+    readingStats = true;
+    statsSchedule.reading(lastFlushed == null ? null : lastFlushed.source(), System.nanoTime());
+    context.pipeToSelf(
+        resources.sourceAdmin().topics().getInternalStatsAsync(settings.sourceTopic()),
+        (stats, err) -> new SourceStatsRead(epoch, stats, err));
+  }
+
+  private Behavior<Command> onSourceStatsRead(SourceStatsRead msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
-    checkingGap = false;
+    readingStats = false;
     if (msg.failure() != null) {
       // Only a diagnosis: replication goes on without it.
       context
           .getLog()
-          .debug("{}: gap check failed: {}", settings.sourceTopic(), describe(msg.failure()));
+          .debug(
+              "{}: reading the source's stats failed: {}",
+              settings.sourceTopic(),
+              describe(msg.failure()));
+      return Behaviors.same();
+    }
+    prune(msg.stats());
+    if (lastFlushed == null) {
       return Behaviors.same();
     }
     // Against the checkpoint as it is now, not as it was when the stats were asked for: flushes

@@ -1,7 +1,6 @@
 package io.georep.replicator;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -81,10 +80,8 @@ public final class TopicDiscovery {
               TopicLister.Listing listing = msg.listing();
               supervisor.tell(
                   new LinkSupervisor.TopicsDiscovered(listing.topics(), listing.skipped()));
-              List<String> partitions =
-                  listing.topics().stream().flatMap(t -> t.partitionNames().stream()).toList();
               context.pipeToSelf(
-                  lister.backlogs(partitions, subscription),
+                  lister.backlogs(listing.topics(), subscription),
                   (backlogs, err) -> new BacklogsRead(backlogs == null ? Map.of() : backlogs));
               return Behaviors.same();
             })

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.common.policies.data.PartitionedTopicStats;
 import org.apache.pulsar.common.policies.data.SubscriptionStats;
+import org.apache.pulsar.common.policies.data.TopicStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ public final class TopicLister {
   private static final Logger log = LoggerFactory.getLogger(TopicLister.class);
 
   private final PulsarAdmin admin;
+  private final SourceListings listings;
   private final String linkName;
   private final ScopeConfig scope;
   private final Set<String> undecided = ConcurrentHashMap.newKeySet();
@@ -73,7 +76,17 @@ public final class TopicLister {
    * @param linkName the link whose scope this is, for warnings
    */
   public TopicLister(PulsarAdmin admin, String linkName, ScopeConfig scope) {
+    this(admin, SourceListings.of(admin, java.time.Duration.ZERO), linkName, scope);
+  }
+
+  /**
+   * @param listings where namespaces are listed, and their listings kept for the link's partitions
+   * @param linkName the link whose scope this is, for warnings
+   */
+  public TopicLister(
+      PulsarAdmin admin, SourceListings listings, String linkName, ScopeConfig scope) {
     this.admin = admin;
+    this.listings = listings;
     this.linkName = linkName;
     this.scope = scope;
   }
@@ -102,23 +115,35 @@ public final class TopicLister {
                                     .toList())));
   }
 
-  /** georep's cursor backlog per source partition; partitions without the cursor are left out. */
+  /**
+   * georep's cursor backlog per source partition; partitions without the cursor are left out. One
+   * request per topic: a partitioned topic's partitions are read together (its partitioned stats,
+   * per partition), not one request per partition every round.
+   */
   CompletableFuture<Map<String, Long>> backlogs(
-      Collection<String> partitions, String subscription) {
+      Collection<SourceTopic> topics, String subscription) {
     Map<String, Long> result = new java.util.concurrent.ConcurrentHashMap<>();
     List<CompletableFuture<Void>> reads = new ArrayList<>();
-    for (String partition : partitions) {
+    for (SourceTopic topic : topics) {
+      CompletableFuture<Map<String, ? extends TopicStats>> stats =
+          topic.partitions() == 0
+              ? admin.topics().getStatsAsync(topic.name()).thenApply(s -> Map.of(topic.name(), s))
+              : admin
+                  .topics()
+                  .getPartitionedStatsAsync(topic.name(), true, false, false, false)
+                  .thenApply(PartitionedTopicStats::getPartitions);
       reads.add(
-          admin
-              .topics()
-              .getStatsAsync(partition)
+          stats
               .thenAccept(
-                  stats -> {
-                    SubscriptionStats sub = stats.getSubscriptions().get(subscription);
-                    if (sub != null) {
-                      result.put(partition, sub.getMsgBacklog());
-                    }
-                  })
+                  byPartition ->
+                      byPartition.forEach(
+                          (partition, partitionStats) -> {
+                            SubscriptionStats sub =
+                                partitionStats.getSubscriptions().get(subscription);
+                            if (sub != null) {
+                              result.put(partition, sub.getMsgBacklog());
+                            }
+                          }))
               .exceptionally(err -> null));
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> result);
@@ -155,11 +180,9 @@ public final class TopicLister {
   }
 
   private CompletableFuture<Listing> listNamespace(String namespace) {
-    CompletableFuture<List<String>> partitioned =
-        admin.topics().getPartitionedTopicListAsync(namespace);
-    CompletableFuture<List<String>> all = admin.topics().getListAsync(namespace);
-    return partitioned
-        .thenCombine(all, this::candidates)
+    return listings
+        .list(namespace)
+        .thenApply(listing -> candidates(listing.partitioned(), listing.topics()))
         .thenCompose(
             candidates ->
                 withPartitions(candidates.topics())
