@@ -1,5 +1,7 @@
 package io.georep.cli;
 
+import io.georep.config.ConfigException;
+import io.georep.config.ConfigLoader;
 import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
 import io.georep.migrator.MetadataSyncScheduler;
@@ -15,9 +17,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +46,12 @@ public final class DaemonRunner implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final ReplicationDaemon daemon;
-  private final SubscriptionSyncService subscriptions;
-  private final MetadataSyncScheduler metadataSync;
+  // Replaced by a reload; read by HTTP threads for status.
+  private final AtomicReference<SubscriptionSyncService> subscriptions;
+  private final AtomicReference<MetadataSyncScheduler> metadataSync;
   private final StatusServer server;
+  private final Supplier<GeorepConfig> configSource;
+  private GeorepConfig config; // guarded by this
   private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean stopping;
 
@@ -52,9 +60,11 @@ public final class DaemonRunner implements AutoCloseable {
       PrometheusMeterRegistry registry,
       JvmGcMetrics gcMetrics,
       ReplicationDaemon daemon,
-      SubscriptionSyncService subscriptions,
-      MetadataSyncScheduler metadataSync,
-      StatusServer server) {
+      AtomicReference<SubscriptionSyncService> subscriptions,
+      AtomicReference<MetadataSyncScheduler> metadataSync,
+      StatusServer server,
+      GeorepConfig config,
+      Supplier<GeorepConfig> configSource) {
     this.store = store;
     this.registry = registry;
     this.gcMetrics = gcMetrics;
@@ -62,6 +72,8 @@ public final class DaemonRunner implements AutoCloseable {
     this.subscriptions = subscriptions;
     this.metadataSync = metadataSync;
     this.server = server;
+    this.config = config;
+    this.configSource = configSource;
   }
 
   /**
@@ -71,6 +83,32 @@ public final class DaemonRunner implements AutoCloseable {
    *     cannot start, or the HTTP address cannot be bound
    */
   public static DaemonRunner start(GeorepConfig config, HostPort httpListen) {
+    return start(config, httpListen, (Supplier<GeorepConfig>) null);
+  }
+
+  /**
+   * {@link #start(GeorepConfig, HostPort)}, reading {@code configFile} again on {@link #reload()}
+   * (SIGHUP, {@code POST /api/v1/reload}).
+   */
+  public static DaemonRunner start(GeorepConfig config, HostPort httpListen, Path configFile) {
+    return start(
+        config,
+        httpListen,
+        () -> {
+          try {
+            return ConfigLoader.load(configFile);
+          } catch (ConfigException e) {
+            throw new InvalidConfigException(configFile.toString(), e.problems(), e);
+          }
+        });
+  }
+
+  /**
+   * {@link #start(GeorepConfig, HostPort)}, reading the configuration again from {@code
+   * configSource} on {@link #reload()}; null: no reload.
+   */
+  static DaemonRunner start(
+      GeorepConfig config, HostPort httpListen, Supplier<GeorepConfig> configSource) {
     // The same warnings as georep validate's, first: a daemon's log is where they get read.
     ConfigWarnings.of(config).forEach(warning -> log.warn("configuration: {}", warning));
     StateStore store = openStore(config);
@@ -90,21 +128,26 @@ public final class DaemonRunner implements AutoCloseable {
       metadataSync = MetadataSyncScheduler.start(config, registry);
       subscriptions = SubscriptionSyncService.start(config, store.positionMap(), registry);
       ReplicationDaemon replication = daemon;
-      MetadataSyncScheduler sync = metadataSync;
-      SubscriptionSyncService translated = subscriptions;
+      AtomicReference<MetadataSyncScheduler> sync = new AtomicReference<>(metadataSync);
+      AtomicReference<SubscriptionSyncService> translated = new AtomicReference<>(subscriptions);
+      AtomicReference<DaemonRunner> self = new AtomicReference<>();
       StatusServer server =
           StatusServer.start(
               httpListen,
               config.http(),
               new StatusServer.Sources(
-                  () -> translated.addTo(sync.withStatuses(replication.status())),
+                  () -> translated.get().addTo(sync.get().withStatuses(replication.status())),
                   daemon::ready,
                   registry,
-                  daemon));
+                  daemon,
+                  configSource == null ? null : () -> self.get().reload()));
       log.info(
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
-      return new DaemonRunner(
-          store, registry, gcMetrics, daemon, subscriptions, metadataSync, server);
+      DaemonRunner runner =
+          new DaemonRunner(
+              store, registry, gcMetrics, daemon, translated, sync, server, config, configSource);
+      self.set(runner);
+      return runner;
     } catch (RuntimeException e) {
       closeQuietly("subscription sync", subscriptions);
       closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
@@ -148,7 +191,59 @@ public final class DaemonRunner implements AutoCloseable {
 
   /** The replication status, with each syncing link's metadata sync status. */
   public DaemonStatus status() {
-    return subscriptions.addTo(metadataSync.withStatuses(daemon.status()));
+    return subscriptions.get().addTo(metadataSync.get().withStatuses(daemon.status()));
+  }
+
+  /**
+   * Reads the configuration again and applies it: links added start, links removed drain and stop,
+   * links changed restart, the others go on untouched (see {@link ReplicationDaemon#reload});
+   * metadata sync and subscription translation restart on the new configuration. A changed state
+   * directory, HTTP endpoint or receive-queue budget needs a restart and is refused; an invalid
+   * file changes nothing.
+   *
+   * @throws InvalidConfigException if the file has problems
+   * @throws io.georep.replicator.LinkControl.LinkStateException if the change needs a restart
+   * @throws UnsupportedOperationException if the daemon was started without a file
+   */
+  public synchronized ReplicationDaemon.Reload reload() {
+    if (configSource == null) {
+      throw new UnsupportedOperationException("started without a configuration file to read again");
+    }
+    if (stopping) {
+      throw new io.georep.replicator.LinkControl.LinkStateException(
+          "the daemon is stopping: nothing to reload");
+    }
+    GeorepConfig next = configSource.get();
+    List<String> needRestart = new java.util.ArrayList<>();
+    if (!next.state().equals(config.state())) {
+      needRestart.add("state");
+    }
+    if (!next.http().equals(config.http())) {
+      needRestart.add("http");
+    }
+    if (!next.limits().equals(config.limits())) {
+      needRestart.add("limits");
+    }
+    if (!needRestart.isEmpty()) {
+      throw new io.georep.replicator.LinkControl.LinkStateException(
+          "the new configuration changes "
+              + String.join(", ", needRestart)
+              + ", which a running daemon reads only at start: nothing was changed; restart the"
+              + " daemon to apply it");
+    }
+    ConfigWarnings.of(next).forEach(warning -> log.warn("configuration: {}", warning));
+    // Before the links stop: a subscription sync reads the position map and the clients.
+    closeQuietly("subscription sync", subscriptions.get());
+    closeQuietly("metadata sync", metadataSync.get());
+    ReplicationDaemon.Reload done;
+    try {
+      done = daemon.reload(next);
+      config = next;
+    } finally {
+      metadataSync.set(MetadataSyncScheduler.start(config, registry));
+      subscriptions.set(SubscriptionSyncService.start(config, store.positionMap(), registry));
+    }
+    return done;
   }
 
   /** The registry that {@code /metrics} serves. */
@@ -182,8 +277,8 @@ public final class DaemonRunner implements AutoCloseable {
     boolean drained = false;
     try {
       // Before the store closes: a sync reads the position map.
-      closeQuietly("subscription sync", subscriptions);
-      closeQuietly("metadata sync", metadataSync);
+      closeQuietly("subscription sync", subscriptions.get());
+      closeQuietly("metadata sync", metadataSync.get());
       drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
       closeAll(null, null, server, gcMetrics, registry, store);

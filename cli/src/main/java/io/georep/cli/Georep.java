@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       StatusCommand.class,
       LinkCommand.class,
+      ReloadCommand.class,
       SyncCommand.class,
       StateCommand.class,
       SandboxCommand.class,

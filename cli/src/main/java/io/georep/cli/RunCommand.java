@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       "Stops cleanly on SIGTERM or SIGINT: in-flight messages are drained, checkpoints written."
     })
 final class RunCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin ConfigOption config;
 
@@ -36,10 +37,40 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GeorepConfig loaded = config.load();
     DaemonRunner runner =
-        DaemonRunner.start(loaded, httpListen != null ? httpListen : HostPort.of(loaded.http()));
+        DaemonRunner.start(
+            loaded, httpListen != null ? httpListen : HostPort.of(loaded.http()), config.file);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndHalt(runner), "georep-shutdown"));
+    onHangUp(runner);
     runner.awaitStop();
     return ExitCodes.OK;
+  }
+
+  /**
+   * SIGHUP reloads the configuration file, as {@code georep reload} does; the outcome or the reason
+   * it was refused goes to the log. The JDK offers signals only through {@code sun.misc}.
+   */
+  private static void onHangUp(DaemonRunner runner) {
+    try {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("HUP"),
+          signal ->
+              new Thread(
+                      () -> {
+                        try {
+                          LOG.info("SIGHUP: reloaded: {}", runner.reload());
+                        } catch (InvalidConfigException e) {
+                          LOG.warn(
+                              "SIGHUP: the configuration has problems, nothing was changed: {}",
+                              String.join("; ", e.problems()));
+                        } catch (RuntimeException e) {
+                          LOG.warn("SIGHUP: reload refused or failed: {}", e.getMessage());
+                        }
+                      },
+                      "georep-reload")
+                  .start());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGHUP cannot be handled here ({}): use georep reload", e.getMessage());
+    }
   }
 
   /**

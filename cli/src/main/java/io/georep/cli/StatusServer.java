@@ -65,13 +65,25 @@ public final class StatusServer implements AutoCloseable {
       Supplier<DaemonStatus> status,
       BooleanSupplier ready,
       PrometheusMeterRegistry registry,
-      LinkControl control) {}
+      LinkControl control,
+      Supplier<?> reload) {
+
+    /** Without reload: {@code POST /api/v1/reload} answers 501. */
+    public Sources(
+        Supplier<DaemonStatus> status,
+        BooleanSupplier ready,
+        PrometheusMeterRegistry registry,
+        LinkControl control) {
+      this(status, ready, registry, control, null);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final ExecutorService replies;
   private final Map<String, Route> reads;
   private final LinkControlApi links;
+  private final Supplier<?> reload;
   private final TokenFile tokens;
   private final String scheme;
 
@@ -95,6 +107,7 @@ public final class StatusServer implements AutoCloseable {
             "/ready", exchange -> onReady(exchange, sources.ready().getAsBoolean()),
             "/api/v1/status", exchange -> respondJson(exchange, 200, sources.status().get()));
     this.links = new LinkControlApi(sources.status(), sources.control(), replies);
+    this.reload = sources.reload();
   }
 
   /**
@@ -235,11 +248,31 @@ public final class StatusServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Allow", "POST");
       respondError(exchange, 405, method + " is not allowed on " + RELOAD_PATH + "; use POST");
     } else if (authorized(exchange)) {
-      respondError(
-          exchange,
-          501,
-          "configuration reload is not available in this version; restart the daemon to apply"
-              + " a changed configuration");
+      if (reload == null) {
+        respondError(
+            exchange,
+            501,
+            "this daemon was started without a configuration file to read again; restart it to"
+                + " apply a changed configuration");
+        return;
+      }
+      // On this HTTP thread: a reload drains the links it stops (up to a minute), and is rare.
+      try {
+        respondJson(exchange, 200, reload.get());
+      } catch (InvalidConfigException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(
+            "error",
+            e.getMessage() + ": " + String.join("; ", e.problems()) + "; nothing was changed");
+        body.put("status", 400);
+        body.put("problems", e.problems());
+        respondJson(exchange, 400, body);
+      } catch (LinkControl.LinkStateException e) {
+        respondError(exchange, 409, e.getMessage());
+      } catch (RuntimeException e) {
+        log.warn("reload failed", e);
+        respondError(exchange, 500, "reload failed: " + LinkControlApi.describe(e));
+      }
     }
   }
 

@@ -86,6 +86,55 @@ class LinkControlApiTest {
     assertThat(link.path("controlState").asText()).isEqualTo("FENCED");
   }
 
+  @Test
+  void reloadAnswersWhatChangedOrWhyNothingDid() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> refusal =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger reloads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.close();
+    server =
+        StatusServer.start(
+            new HostPort("127.0.0.1", 0),
+            new HttpConfig("127.0.0.1", 0, tokenFile, null),
+            new StatusServer.Sources(
+                () -> SampleStatus.create(true),
+                () -> true,
+                registry,
+                control,
+                () -> {
+                  reloads.incrementAndGet();
+                  if (refusal.get() != null) {
+                    throw refusal.get();
+                  }
+                  return new io.georep.replicator.ReplicationDaemon.Reload(
+                      List.of("b"), List.of("a"), List.of(), List.of("c"));
+                }));
+
+    assertError(post("/api/v1/reload", null, null), 401, "Bearer");
+    assertThat(reloads).as("refused before reloading").hasValue(0);
+    HttpResponse<String> ok = post("/api/v1/reload", TOKEN, null);
+    assertThat(ok.statusCode()).as(ok::body).isEqualTo(200);
+    assertThat(json(ok).path("added").path(0).asText()).isEqualTo("b");
+    assertThat(json(ok).path("removed").path(0).asText()).isEqualTo("a");
+    assertThat(json(ok).path("unchanged").path(0).asText()).isEqualTo("c");
+
+    refusal.set(
+        new InvalidConfigException(
+            "georep.yaml",
+            List.of(new io.georep.config.ConfigProblem("links[0].source", 3, "missing")),
+            null));
+    assertError(post("/api/v1/reload", TOKEN, null), 400, "links[0].source");
+    refusal.set(
+        new io.georep.replicator.LinkControl.LinkStateException(
+            "the new configuration changes state"));
+    assertError(post("/api/v1/reload", TOKEN, null), 409, "changes state");
+    refusal.set(new IllegalStateException("link a did not stop"));
+    HttpResponse<String> failed = post("/api/v1/reload", TOKEN, null);
+    assertError(failed, 500, "link a did not stop");
+    assertThat(failed.body()).doesNotContain("at io.georep");
+  }
+
   private static DaemonStatus withState(String state) {
     DaemonStatus sample = SampleStatus.create(true);
     DaemonStatus.LinkStatus l = sample.links().get(0);
@@ -195,7 +244,7 @@ class LinkControlApiTest {
     assertError(post("/api/v1/links/east-to-west/fence", TOKEN, "{not json"), 400, "not JSON");
     assertError(post("/api/v1/links/east-to-west/fence", TOKEN, "[1]"), 400, "JSON object");
     assertError(send("GET", "/api/v1/links/east-to-west/pause", null, null), 405, "use POST");
-    assertError(post("/api/v1/reload", TOKEN, null), 501, "not available");
+    assertError(post("/api/v1/reload", TOKEN, null), 501, "without a configuration file");
     assertThat(control.calls)
         .as("only the call to an unknown link reached the daemon")
         .containsExactly("pause nowhere");

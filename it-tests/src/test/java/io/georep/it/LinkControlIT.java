@@ -235,6 +235,108 @@ class LinkControlIT {
     }
   }
 
+  @Test
+  void aReloadAddsAndRemovesLinksWhileAnotherFlowsUntouched() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String kept = "persistent://rl/keep/orders";
+    String dropped = "persistent://rl/drop/orders";
+    String added = "persistent://rl/add/orders";
+    for (PulsarCluster cluster : clusters.all()) {
+      cluster.createNamespaces("rl/keep", "rl/drop", "rl/add");
+    }
+    try (PulsarAdmin admin = east.newAdmin()) {
+      for (String topic : List.of(kept, dropped, added)) {
+        admin.topics().createPartitionedTopic(topic, 2);
+      }
+    }
+    Path file = dir.resolve("georep.yaml");
+    String keepLink = GeorepYaml.link("keep", "east", "west", "{ namespaces: [rl/keep] }");
+    Files.writeString(
+        file,
+        GeorepYaml.config(
+            dir.resolve("state"),
+            keepLink + GeorepYaml.link("drop", "east", "west", "{ namespaces: [rl/drop] }"),
+            east,
+            west));
+
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        KeyedWorkload keep = new KeyedWorkload(source, "keep", List.of(kept), 8, 100);
+        KeyedWorkload drop = new KeyedWorkload(source, "drop", List.of(dropped), 8, 100);
+        KeyedWorkload add = new KeyedWorkload(source, "add", List.of(added), 8, 100);
+        DaemonRunner runner =
+            DaemonRunner.start(ConfigLoader.load(file), new HostPort("127.0.0.1", 0), file)) {
+      String url = runner.httpUri().toString();
+      keep.send(500);
+      drop.send(300);
+      awaitAll(target, keep, 500);
+      awaitAll(target, drop, 300);
+
+      // The next file: keep as it was, drop gone, add new; reloaded while keep's producer runs.
+      Files.writeString(
+          file,
+          GeorepYaml.config(
+              dir.resolve("state"),
+              keepLink + GeorepYaml.link("add", "east", "west", "{ namespaces: [rl/add] }"),
+              east,
+              west));
+      java.util.concurrent.CompletableFuture<Void> flowing =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  keep.send(2_000);
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      Cli reload = georep("reload", "--url", url);
+      System.out.println(reload);
+      assertThat(reload.exitCode()).as(reload::toString).isZero();
+      assertThat(reload.out())
+          .as(reload::toString)
+          .contains("added: add", "removed: drop", "restarted: -", "unchanged: keep");
+      flowing.join();
+      assertThat(runner.status().links())
+          .extracting(DaemonStatus.LinkStatus::name)
+          .containsExactlyInAnyOrder("keep", "add");
+
+      add.send(400);
+      drop.send(300);
+      awaitAll(target, add, 400);
+      ReplicationVerifier.Report keepReport = awaitAll(target, keep, 2_500);
+      assertThat(keepReport.duplicated()).isZero();
+      assertThat(keepReport.orderViolations()).isZero();
+      // The removed link forwards nothing more: its 300 new messages stay on the source.
+      await("nothing of the removed link forwarded")
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> ReplicationVerifier.verify(target, drop, Map.of()).received() == 300);
+      assertThat(runner.metrics()).doesNotContain("link=\"drop\"");
+
+      // A file with problems, or a change only a restart applies, changes nothing.
+      Files.writeString(file, "clusters: {}\nlinks: [ { name: x } ]\n");
+      Cli invalid = georep("reload", "--url", url);
+      assertThat(invalid.exitCode()).as(invalid::toString).isEqualTo(2);
+      assertThat(invalid.err()).as(invalid::toString).contains("nothing was changed");
+      Files.writeString(
+          file,
+          GeorepYaml.config(
+              dir.resolve("elsewhere"),
+              keepLink + GeorepYaml.link("add", "east", "west", "{ namespaces: [rl/add] }"),
+              east,
+              west));
+      Cli restartNeeded = georep("reload", "--url", url);
+      assertThat(restartNeeded.exitCode()).as(restartNeeded::toString).isEqualTo(3);
+      assertThat(restartNeeded.err())
+          .as(restartNeeded::toString)
+          .contains("changes state", "restart the daemon");
+      assertThat(runner.status().links())
+          .extracting(DaemonStatus.LinkStatus::name)
+          .containsExactlyInAnyOrder("keep", "add");
+    }
+  }
+
   /** One run of the {@code georep} command line in this JVM, and what it printed. */
   private record Cli(String[] args, int exitCode, String out, String err) {
     @Override

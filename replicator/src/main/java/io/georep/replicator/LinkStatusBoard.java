@@ -22,6 +22,10 @@ final class LinkStatusBoard {
     this.link = link;
   }
 
+  String name() {
+    return link.name();
+  }
+
   Map<String, PartitionReplicatorMetrics> partitions() {
     return partitions;
   }

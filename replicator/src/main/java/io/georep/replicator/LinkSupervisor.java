@@ -131,6 +131,7 @@ public final class LinkSupervisor {
   private final Set<String> targetMissing = new HashSet<>();
   // Read by the partitions (a restarted one starts paused if the link is).
   private final AtomicBoolean readingPaused = new AtomicBoolean();
+  private final List<io.micrometer.core.instrument.Meter> linkMeters = new ArrayList<>();
   private LinkControl.ControlState control;
   private LinkFence fence;
   private final List<ActorRef<StatusReply<LinkControl.Outcome>>> fenceWaiters = new ArrayList<>();
@@ -152,29 +153,32 @@ public final class LinkSupervisor {
             link.options().inFlightBytes(),
             link.options().messagesPerSecond(),
             link.options().bytesPerSecond());
-    io.micrometer.core.instrument.Gauge.builder(
-            "georep.link.inflight.messages", flow, LinkFlowControl::messagesInFlight)
-        .description("Messages of the whole link sent to the target and not yet acknowledged")
-        .tag("link", link.name())
-        .register(runtime.registry());
-    io.micrometer.core.instrument.Gauge.builder(
-            "georep.link.inflight.bytes", flow, LinkFlowControl::bytesInFlight)
-        .description("Bytes of the whole link sent to the target and not yet acknowledged")
-        .baseUnit("bytes")
-        .tag("link", link.name())
-        .register(runtime.registry());
+    linkMeters.add(
+        io.micrometer.core.instrument.Gauge.builder(
+                "georep.link.inflight.messages", flow, LinkFlowControl::messagesInFlight)
+            .description("Messages of the whole link sent to the target and not yet acknowledged")
+            .tag("link", link.name())
+            .register(runtime.registry()));
+    linkMeters.add(
+        io.micrometer.core.instrument.Gauge.builder(
+                "georep.link.inflight.bytes", flow, LinkFlowControl::bytesInFlight)
+            .description("Bytes of the whole link sent to the target and not yet acknowledged")
+            .baseUnit("bytes")
+            .tag("link", link.name())
+            .register(runtime.registry()));
     this.sourceListings =
         SourceListings.of(
             runtime.sourceAdmin(), sourceListingMaxAge(link.options().discoveryInterval()));
     for (LinkControl.ControlState state :
         List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
-      io.micrometer.core.instrument.Gauge.builder(
-              "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
-              board,
-              b -> b.control() == state ? 1 : 0)
-          .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
-          .tag("link", link.name())
-          .register(runtime.registry());
+      linkMeters.add(
+          io.micrometer.core.instrument.Gauge.builder(
+                  "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
+                  board,
+                  b -> b.control() == state ? 1 : 0)
+              .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
+              .tag("link", link.name())
+              .register(runtime.registry()));
     }
     this.fence = runtime.fences().fenceOf(link.name()).orElse(null);
     this.control =
@@ -818,6 +822,9 @@ public final class LinkSupervisor {
   private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     if (replicators.isEmpty()) {
       board.stopped();
+      // A gauge bound to this link's objects would stay in the registry, and a link added again
+      // under the same name by a reload would get it back, reading the old objects.
+      linkMeters.forEach(runtime.registry()::remove);
       replyTo.tell(new Stopped(link.name()));
       return Behaviors.stopped();
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,27 +41,100 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
 
   private final Instant startedAt = Instant.now();
   private final ActorSystem<ReplicationGuardian.Command> system;
-  private final List<LinkStatusBoard> boards;
+  private final Parts parts;
+  // Replaced by a reload; read by status calls from HTTP threads.
+  private final List<LinkStatusBoard> boards = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<String, ActorRef<LinkSupervisor.Command>> supervisors =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<String> undrained = List.of();
-  private final Map<String, PulsarClient> clients;
-  private final Map<String, PulsarAdmin> admins;
-  private final Timer clientTimer;
-  private final Map<String, ActorRef<LinkSupervisor.Command>> supervisors;
+  private GeorepConfig config; // guarded by this
   private volatile boolean closed;
 
+  /**
+   * What the links are built from: the clients per cluster (created on first use, with the memory
+   * limit the config then asked for), and what every link shares.
+   */
+  private static final class Parts {
+    final CheckpointStore checkpoints;
+    final PositionMap positionMap;
+    final LinkFences fences;
+    final MeterRegistry registry;
+    final ReceiveQueueBudget receiveQueues;
+    final Timer clientTimer = PulsarClients.sharedTimer(); // one for every cluster's client
+    final Map<String, PulsarClient> clients = new LinkedHashMap<>();
+    final Map<String, Long> clientLimits = new HashMap<>();
+    final Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
+    final Map<String, ClusterConfig> clusters = new HashMap<>();
+
+    Parts(
+        CheckpointStore checkpoints,
+        PositionMap positionMap,
+        LinkFences fences,
+        MeterRegistry registry,
+        ReceiveQueueBudget receiveQueues) {
+      this.checkpoints = checkpoints;
+      this.positionMap = positionMap;
+      this.fences = fences;
+      this.registry = registry;
+      this.receiveQueues = receiveQueues;
+    }
+
+    LinkSupervisor.Runtime runtimeFor(LinkConfig link, GeorepConfig config) {
+      ClusterConfig source = config.clusters().get(link.source());
+      ClusterConfig target = config.clusters().get(link.target());
+      return new LinkSupervisor.Runtime(
+          link,
+          client(source, config),
+          admin(source),
+          client(target, config),
+          admin(target),
+          checkpoints,
+          positionMap,
+          registry,
+          receiveQueues,
+          config.state().syncInterval(),
+          fences);
+    }
+
+    private PulsarClient client(ClusterConfig cluster, GeorepConfig config) {
+      clusters.put(cluster.name(), cluster);
+      return clients.computeIfAbsent(
+          cluster.name(),
+          n -> {
+            long limit = PulsarClients.memoryLimitFor(config, n);
+            clientLimits.put(n, limit);
+            return PulsarClients.client(cluster, clientTimer, limit);
+          });
+    }
+
+    private PulsarAdmin admin(ClusterConfig cluster) {
+      return admins.computeIfAbsent(cluster.name(), n -> PulsarClients.admin(cluster));
+    }
+
+    /** Closes the clients of {@code cluster}; the next link on it creates new ones. */
+    void closeClientsOf(String cluster) {
+      PulsarAdmin admin = admins.remove(cluster);
+      if (admin != null) {
+        admin.close();
+      }
+      PulsarClient client = clients.remove(cluster);
+      if (client != null) {
+        client.closeAsync();
+      }
+      clientLimits.remove(cluster);
+      clusters.remove(cluster);
+    }
+
+    void closeAll() {
+      ReplicationDaemon.closeAll(clients, admins, clientTimer);
+    }
+  }
+
   private ReplicationDaemon(
-      ActorSystem<ReplicationGuardian.Command> system,
-      List<LinkStatusBoard> boards,
-      Map<String, PulsarClient> clients,
-      Map<String, PulsarAdmin> admins,
-      Timer clientTimer,
-      Map<String, ActorRef<LinkSupervisor.Command>> supervisors) {
-    this.supervisors = supervisors;
+      ActorSystem<ReplicationGuardian.Command> system, Parts parts, GeorepConfig config) {
     this.system = system;
-    this.boards = boards;
-    this.clients = clients;
-    this.admins = admins;
-    this.clientTimer = clientTimer;
+    this.parts = parts;
+    this.config = config;
   }
 
   /** Starts every link of the config. */
@@ -70,65 +144,162 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
       PositionMap positionMap,
       LinkFences fences,
       MeterRegistry registry) {
-    Map<String, PulsarClient> clients = new LinkedHashMap<>();
-    Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
-    List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
-    List<LinkStatusBoard> boards = new ArrayList<>();
     // One budget for the source consumers of all links, in both forwarding modes: what their
     // receive queues hold shares the process's direct memory.
-    ReceiveQueueBudget receiveQueues = new ReceiveQueueBudget(config.limits().receiveQueueBytes());
-    Timer clientTimer = PulsarClients.sharedTimer(); // one for the clients of every cluster
+    Parts parts =
+        new Parts(
+            checkpoints,
+            positionMap,
+            fences,
+            registry,
+            new ReceiveQueueBudget(config.limits().receiveQueueBytes()));
+    List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
+    List<LinkStatusBoard> boards = new ArrayList<>();
     try {
       for (LinkConfig link : config.links()) {
-        ClusterConfig source = config.clusters().get(link.source());
-        ClusterConfig target = config.clusters().get(link.target());
-        var runtime =
-            new LinkSupervisor.Runtime(
-                link,
-                clients.computeIfAbsent(
-                    source.name(),
-                    n ->
-                        PulsarClients.client(
-                            source, clientTimer, PulsarClients.memoryLimitFor(config, n))),
-                admins.computeIfAbsent(source.name(), n -> PulsarClients.admin(source)),
-                clients.computeIfAbsent(
-                    target.name(),
-                    n ->
-                        PulsarClients.client(
-                            target, clientTimer, PulsarClients.memoryLimitFor(config, n))),
-                admins.computeIfAbsent(target.name(), n -> PulsarClients.admin(target)),
-                checkpoints,
-                positionMap,
-                registry,
-                receiveQueues,
-                config.state().syncInterval(),
-                fences);
         LinkStatusBoard board = new LinkStatusBoard(link);
         boards.add(board);
-        starts.add(new ReplicationGuardian.LinkStart(runtime, board));
+        starts.add(new ReplicationGuardian.LinkStart(parts.runtimeFor(link, config), board));
       }
     } catch (RuntimeException e) {
-      closeAll(clients, admins, clientTimer);
+      parts.closeAll();
       throw e;
     }
     var system =
         ActorSystem.create(
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
-    Map<String, ActorRef<LinkSupervisor.Command>> supervisors;
+    ReplicationDaemon daemon = new ReplicationDaemon(system, parts, config);
+    daemon.boards.addAll(boards);
     try {
-      supervisors =
+      daemon.supervisors.putAll(
           AskPattern
               .<ReplicationGuardian.Command, Map<String, ActorRef<LinkSupervisor.Command>>>ask(
                   system, ReplicationGuardian.GetLinks::new, CONTROL_TIMEOUT, system.scheduler())
               .toCompletableFuture()
-              .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+              .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       system.terminate();
-      closeAll(clients, admins, clientTimer);
+      parts.closeAll();
       throw new IllegalStateException("the links' actors did not start: " + e, e);
     }
-    return new ReplicationDaemon(system, boards, clients, admins, clientTimer, supervisors);
+    return daemon;
+  }
+
+  /** What a reload did, by link name. */
+  public record Reload(
+      List<String> added, List<String> removed, List<String> restarted, List<String> unchanged) {}
+
+  /**
+   * Applies {@code next}: links it no longer has drain and stop; links it adds start; links whose
+   * settings changed (the link's own, or those of a cluster it uses, or a target cluster's memory
+   * limit that must grow for added links) stop and start again; the others go on untouched. The
+   * state directory and the receive-queue budget are read at start only.
+   *
+   * @throws LinkControl.LinkStateException while the daemon stops
+   */
+  public synchronized Reload reload(GeorepConfig next) {
+    if (closed) {
+      throw new LinkStateException("the daemon is stopping: nothing to reload");
+    }
+    Map<String, LinkConfig> before = new LinkedHashMap<>();
+    config.links().forEach(l -> before.put(l.name(), l));
+    Map<String, LinkConfig> after = new LinkedHashMap<>();
+    next.links().forEach(l -> after.put(l.name(), l));
+    java.util.Set<String> changedClusters = new java.util.HashSet<>();
+    for (var entry : parts.clusters.entrySet()) {
+      ClusterConfig now = next.clusters().get(entry.getKey());
+      Long limit = parts.clientLimits.get(entry.getKey());
+      if (!entry.getValue().equals(now)
+          || (limit != null && PulsarClients.memoryLimitFor(next, entry.getKey()) > limit)) {
+        changedClusters.add(entry.getKey());
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    List<String> restarted = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    for (LinkConfig old : before.values()) {
+      LinkConfig now = after.get(old.name());
+      if (now == null) {
+        removed.add(old.name());
+      } else if (!now.equals(old)
+          || changedClusters.contains(old.source())
+          || changedClusters.contains(old.target())) {
+        restarted.add(old.name());
+      } else {
+        unchanged.add(old.name());
+      }
+    }
+    List<String> added = after.keySet().stream().filter(name -> !before.containsKey(name)).toList();
+    for (String name : concat(removed, restarted)) {
+      stopLink(name);
+    }
+    changedClusters.forEach(parts::closeClientsOf);
+    // Clusters no running link uses any more.
+    java.util.Set<String> used = new java.util.HashSet<>();
+    unchanged.forEach(
+        name -> {
+          used.add(after.get(name).source());
+          used.add(after.get(name).target());
+        });
+    new ArrayList<>(parts.clusters.keySet())
+        .stream().filter(c -> !used.contains(c)).forEach(parts::closeClientsOf);
+    for (String name : concat(restarted, added)) {
+      startLink(after.get(name), next);
+    }
+    config = next;
+    Reload reload = new Reload(added, removed, restarted, unchanged);
+    log.info(
+        "configuration reloaded: added {}, removed {}, restarted {}, unchanged {}",
+        added,
+        removed,
+        restarted,
+        unchanged);
+    return reload;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private void stopLink(String name) {
+    try {
+      AskPattern.<ReplicationGuardian.Command, org.apache.pekko.Done>ask(
+              system,
+              r -> new ReplicationGuardian.StopLink(name, r),
+              CONTROL_TIMEOUT,
+              system.scheduler())
+          .toCompletableFuture()
+          .get(CONTROL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "link " + name + " did not stop within " + CONTROL_TIMEOUT + ": " + e, e);
+    } finally {
+      supervisors.remove(name);
+      boards.removeIf(b -> b.name().equals(name));
+    }
+  }
+
+  private void startLink(LinkConfig link, GeorepConfig next) {
+    LinkStatusBoard board = new LinkStatusBoard(link);
+    ReplicationGuardian.LinkStart start =
+        new ReplicationGuardian.LinkStart(parts.runtimeFor(link, next), board);
+    try {
+      ActorRef<LinkSupervisor.Command> supervisor =
+          AskPattern.<ReplicationGuardian.Command, ActorRef<LinkSupervisor.Command>>ask(
+                  system,
+                  r -> new ReplicationGuardian.StartLink(start, r),
+                  CONTROL_TIMEOUT,
+                  system.scheduler())
+              .toCompletableFuture()
+              .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      supervisors.put(link.name(), supervisor);
+      boards.add(board);
+    } catch (Exception e) {
+      throw new IllegalStateException("link " + link.name() + " did not start: " + e, e);
+    }
   }
 
   /** True once every link has listed its source topics at least once. */
@@ -165,7 +336,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
       } catch (Exception e) {
         log.warn("actor system did not terminate in time: {}", e.toString());
       }
-      closeAll(clients, admins, clientTimer);
+      parts.closeAll();
     }
     undrained = undrainedPartitions();
     if (!undrained.isEmpty()) {

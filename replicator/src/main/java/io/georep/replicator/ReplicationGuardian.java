@@ -1,16 +1,21 @@
 package io.georep.replicator;
 
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** The root actor: one {@link LinkSupervisor} per link; stops them all on shutdown. */
+/**
+ * The root actor: one {@link LinkSupervisor} per link. Links start with it, and one by one when a
+ * reload adds them; a link stopped alone (a reload removes or changes it) drains first; on shutdown
+ * all drain.
+ */
 final class ReplicationGuardian {
 
   sealed interface Command {}
@@ -18,75 +23,127 @@ final class ReplicationGuardian {
   /** Drain every link, then reply. */
   record Shutdown(ActorRef<Done> replyTo) implements Command {}
 
-  private record LinkStopped(String link) implements Command {}
-
   /** The supervisors, by link name. */
   record GetLinks(ActorRef<Map<String, ActorRef<LinkSupervisor.Command>>> replyTo)
       implements Command {}
 
+  /** Start one more link; replies with its supervisor. */
+  record StartLink(LinkStart start, ActorRef<ActorRef<LinkSupervisor.Command>> replyTo)
+      implements Command {}
+
+  /** Drain and stop one link; replies once it stopped (at once if there is none of that name). */
+  record StopLink(String link, ActorRef<Done> replyTo) implements Command {}
+
+  private record LinkStopped(String link) implements Command {}
+
   record LinkStart(LinkSupervisor.Runtime runtime, LinkStatusBoard board) {}
 
-  private ReplicationGuardian() {}
+  private final ActorContext<Command> context;
+  private final Map<String, ActorRef<LinkSupervisor.Command>> links = new LinkedHashMap<>();
+  private final Map<String, List<ActorRef<Done>>> stopping = new HashMap<>();
+  private final ActorRef<LinkSupervisor.Stopped> stoppedAdapter;
+  // Actor names must be unique while the previous child of a re-added link still terminates.
+  private int spawned;
 
-  static Behavior<Command> create(List<LinkStart> links) {
+  private ReplicationGuardian(ActorContext<Command> context) {
+    this.context = context;
+    // One adapter for all links: the reply names the link.
+    this.stoppedAdapter =
+        context.messageAdapter(
+            LinkSupervisor.Stopped.class, stopped -> new LinkStopped(stopped.link()));
+  }
+
+  static Behavior<Command> create(List<LinkStart> starts) {
     return Behaviors.setup(
         ctx -> {
-          List<ActorRef<LinkSupervisor.Command>> supervisors =
-              links.stream()
-                  .map(
-                      l ->
-                          ctx.spawn(
-                              LinkSupervisor.create(l.runtime(), l.board()),
-                              "link-" + l.runtime().link().name()))
-                  .toList();
-          Map<String, ActorRef<LinkSupervisor.Command>> byName = new LinkedHashMap<>();
-          for (int i = 0; i < supervisors.size(); i++) {
-            byName.put(links.get(i).runtime().link().name(), supervisors.get(i));
-          }
-          return Behaviors.receive(Command.class)
-              .onMessage(
-                  GetLinks.class,
-                  msg -> {
-                    msg.replyTo().tell(Map.copyOf(byName));
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  Shutdown.class,
-                  msg -> {
-                    Set<String> pending = new HashSet<>();
-                    // One adapter for all links: the reply names the link.
-                    ActorRef<LinkSupervisor.Stopped> replies =
-                        ctx.messageAdapter(
-                            LinkSupervisor.Stopped.class,
-                            stopped -> new LinkStopped(stopped.link()));
-                    for (int i = 0; i < supervisors.size(); i++) {
-                      pending.add(links.get(i).runtime().link().name());
-                      supervisors.get(i).tell(new LinkSupervisor.Stop(replies));
-                    }
-                    return stopping(pending, msg.replyTo());
-                  })
-              .build();
+          ReplicationGuardian guardian = new ReplicationGuardian(ctx);
+          starts.forEach(guardian::start);
+          return guardian.running();
         });
   }
 
-  private static Behavior<Command> stopping(Set<String> pending, ActorRef<Done> replyTo) {
-    if (pending.isEmpty()) {
+  private ActorRef<LinkSupervisor.Command> start(LinkStart start) {
+    String name = start.runtime().link().name();
+    ActorRef<LinkSupervisor.Command> supervisor =
+        context.spawn(
+            LinkSupervisor.create(start.runtime(), start.board()),
+            "link-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + (spawned++));
+    links.put(name, supervisor);
+    return supervisor;
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            GetLinks.class,
+            msg -> {
+              msg.replyTo().tell(Map.copyOf(links));
+              return Behaviors.same();
+            })
+        .onMessage(
+            StartLink.class,
+            msg -> {
+              msg.replyTo().tell(start(msg.start()));
+              return Behaviors.same();
+            })
+        .onMessage(
+            StopLink.class,
+            msg -> {
+              ActorRef<LinkSupervisor.Command> supervisor = links.get(msg.link());
+              if (supervisor == null) {
+                msg.replyTo().tell(Done.getInstance());
+                return Behaviors.same();
+              }
+              stopping.computeIfAbsent(msg.link(), l -> new ArrayList<>()).add(msg.replyTo());
+              supervisor.tell(new LinkSupervisor.Stop(stoppedAdapter));
+              return Behaviors.same();
+            })
+        .onMessage(
+            LinkStopped.class,
+            msg -> {
+              links.remove(msg.link());
+              stopping.getOrDefault(msg.link(), List.of()).forEach(r -> r.tell(Done.getInstance()));
+              stopping.remove(msg.link());
+              return Behaviors.same();
+            })
+        .onMessage(
+            Shutdown.class,
+            msg -> {
+              links.values().forEach(s -> s.tell(new LinkSupervisor.Stop(stoppedAdapter)));
+              return shuttingDown(msg.replyTo());
+            })
+        .build();
+  }
+
+  private Behavior<Command> shuttingDown(ActorRef<Done> replyTo) {
+    if (links.isEmpty()) {
       replyTo.tell(Done.getInstance());
-      return Behaviors.same();
+      return Behaviors.receive(Command.class)
+          .onMessage(
+              Shutdown.class,
+              msg -> {
+                msg.replyTo().tell(Done.getInstance());
+                return Behaviors.same();
+              })
+          .onAnyMessage(msg -> Behaviors.same())
+          .build();
     }
     return Behaviors.receive(Command.class)
         .onMessage(
             LinkStopped.class,
             msg -> {
-              pending.remove(msg.link());
-              return stopping(pending, replyTo);
+              links.remove(msg.link());
+              stopping.getOrDefault(msg.link(), List.of()).forEach(r -> r.tell(Done.getInstance()));
+              stopping.remove(msg.link());
+              return shuttingDown(replyTo);
             })
         .onMessage(
             Shutdown.class,
             msg -> {
-              replyTo.tell(Done.getInstance());
+              msg.replyTo().tell(Done.getInstance());
               return Behaviors.same();
             })
+        .onAnyMessage(msg -> Behaviors.same())
         .build();
   }
 }

@@ -39,6 +39,8 @@ public final class SubscriptionSyncService implements AutoCloseable {
   private final ClusterConnections clusters;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Last> last = new ConcurrentHashMap<>();
+  private final java.util.List<io.micrometer.core.instrument.Meter> ages =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private SubscriptionSyncService(
       GeorepConfig config, PositionMap map, MeterRegistry registry, Clock clock) {
@@ -109,15 +111,21 @@ public final class SubscriptionSyncService implements AutoCloseable {
   }
 
   private void registerAge(String link, SubscriptionReport report, String key) {
-    Gauge.builder("georep.subscription.translation.age", () -> ageMillis(last.get(key)))
-        .description(
-            "Translation lag: milliseconds since the subscription's source position was last"
-                + " carried to the target (-1 before the first time)")
-        .baseUnit("milliseconds")
-        .tags(
-            Tags.of(
-                "link", link, "topic", report.targetTopic(), "subscription", report.subscription()))
-        .register(registry);
+    ages.add(
+        Gauge.builder("georep.subscription.translation.age", () -> ageMillis(last.get(key)))
+            .description(
+                "Translation lag: milliseconds since the subscription's source position was last"
+                    + " carried to the target (-1 before the first time)")
+            .baseUnit("milliseconds")
+            .tags(
+                Tags.of(
+                    "link",
+                    link,
+                    "topic",
+                    report.targetTopic(),
+                    "subscription",
+                    report.subscription()))
+            .register(registry));
   }
 
   private long ageMillis(Last entry) {
@@ -161,8 +169,13 @@ public final class SubscriptionSyncService implements AutoCloseable {
         status.links().stream().map(l -> l.withSubscriptions(status(l.name()))).toList());
   }
 
+  /**
+   * Stops the syncs and removes the translation-age gauges: bound to this service's records, they
+   * would go on reading them after a reload started another service.
+   */
   @Override
   public void close() {
+    ages.forEach(registry::remove);
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(10, TimeUnit.SECONDS);
