@@ -825,6 +825,8 @@ public final class LinkSupervisor {
       // A gauge bound to this link's objects would stay in the registry, and a link added again
       // under the same name by a reload would get it back, reading the old objects.
       linkMeters.forEach(runtime.registry()::remove);
+      // The partitions' meters too (their figures stay readable for the final status).
+      board.partitions().values().forEach(PartitionReplicatorMetrics::close);
       replyTo.tell(new Stopped(link.name()));
       return Behaviors.stopped();
     }
