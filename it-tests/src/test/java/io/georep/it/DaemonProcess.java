@@ -65,6 +65,14 @@ final class DaemonProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGHUP: the daemon reads its configuration file again. */
+  void hangUp() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM, then the exit code. */
   int terminate() throws InterruptedException {
     return terminate(Duration.ofSeconds(60));

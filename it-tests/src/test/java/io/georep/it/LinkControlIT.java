@@ -337,6 +337,49 @@ class LinkControlIT {
     }
   }
 
+  @Test
+  void sighupReloadsTheConfigurationOfADaemonProcess() throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String first = "persistent://hup/first/orders";
+    String second = "persistent://hup/second/orders";
+    for (PulsarCluster cluster : clusters.all()) {
+      cluster.createNamespaces("hup/first", "hup/second");
+    }
+    Path file = dir.resolve("hup.yaml");
+    String firstLink = GeorepYaml.link("first", "east", "west", "{ namespaces: [hup/first] }");
+    Files.writeString(file, GeorepYaml.config(dir.resolve("hup-state"), firstLink, east, west));
+
+    try (PulsarClient source = east.newClient();
+        PulsarClient target = west.newClient();
+        KeyedWorkload one = new KeyedWorkload(source, "first", List.of(first), 4, 100);
+        KeyedWorkload two = new KeyedWorkload(source, "second", List.of(second), 4, 100);
+        DaemonProcess daemon = new DaemonProcess(file, dir.resolve("hup.log"))) {
+      daemon.start();
+      one.send(200);
+      awaitAll(target, one, 200);
+
+      Files.writeString(
+          file,
+          GeorepYaml.config(
+              dir.resolve("hup-state"),
+              firstLink + GeorepYaml.link("second", "east", "west", "{ namespaces: [hup/second] }"),
+              east,
+              west));
+      daemon.hangUp();
+      await("the second link running after SIGHUP")
+          .atMost(Duration.ofSeconds(60))
+          .until(daemon::status, status -> status.contains("\"name\":\"second\""));
+      two.send(200);
+      one.send(200);
+      awaitAll(target, two, 200);
+      ReplicationVerifier.Report report = awaitAll(target, one, 400);
+      assertThat(report.duplicated()).isZero();
+      assertThat(daemon.isAlive()).as("SIGHUP reloads, it does not stop").isTrue();
+      assertThat(daemon.terminate()).as(daemon::logTail).isZero();
+    }
+  }
+
   /** One run of the {@code georep} command line in this JVM, and what it printed. */
   private record Cli(String[] args, int exitCode, String out, String err) {
     @Override
