@@ -369,7 +369,7 @@ class LinkControlIT {
       daemon.hangUp();
       await("the second link running after SIGHUP")
           .atMost(Duration.ofSeconds(60))
-          .until(daemon::status, status -> status.contains("\"name\":\"second\""));
+          .until(daemon::status, status -> status.matches("(?s).*\"name\"\\s*:\\s*\"second\".*"));
       two.send(200);
       one.send(200);
       awaitAll(target, two, 200);
