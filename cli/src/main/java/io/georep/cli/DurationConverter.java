@@ -10,11 +10,13 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Durations on the command line, written like those of the configuration: a whole number and a unit
- * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}) or ISO-8601 ({@code PT30S}).
- * Negative durations are refused.
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}), several of them added up as
+ * {@link #format} writes them ({@code 1h30m}, {@code 1m30s}), or ISO-8601 ({@code PT30S}). Negative
+ * durations are refused.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern FORMAT = Pattern.compile("((\\d+)(ms|s|m|h|d))+");
   private static final String EXPECTED =
       "use a whole number and a unit: ms, s, m, h or d (e.g. 500ms, 30s, 5m, 1h)";
 
@@ -26,11 +28,14 @@ final class DurationConverter implements ITypeConverter<Duration> {
       if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
         duration = Duration.parse(text);
       } else {
-        Matcher matcher = FORMAT.matcher(text);
-        if (!matcher.matches()) {
+        if (!FORMAT.matcher(text).matches()) {
           throw new TypeConversionException("'" + value + "' is not a duration; " + EXPECTED);
         }
-        duration = of(Long.parseLong(matcher.group(1)), matcher.group(2));
+        duration = Duration.ZERO;
+        Matcher part = PART.matcher(text);
+        while (part.find()) {
+          duration = duration.plus(of(Long.parseLong(part.group(1)), part.group(2)));
+        }
       }
       if (duration.isNegative()) {
         throw new TypeConversionException("'" + value + "' is negative");

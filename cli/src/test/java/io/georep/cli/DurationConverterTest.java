@@ -20,6 +20,23 @@ class DurationConverterTest {
   }
 
   @Test
+  void readsBackWhatItFormats() {
+    assertThat(converter.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(converter.convert("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    for (Duration d :
+        java.util.List.of(
+            Duration.ofMillis(750),
+            Duration.ofSeconds(90),
+            Duration.ofMinutes(90),
+            Duration.ofSeconds(3_725),
+            Duration.ofDays(2).plusMinutes(1))) {
+      assertThat(converter.convert(DurationConverter.format(d))).as(d.toString()).isEqualTo(d);
+    }
+    assertThatThrownBy(() -> converter.convert("1h 30m"))
+        .isInstanceOf(TypeConversionException.class);
+  }
+
+  @Test
   void refusesOtherText() {
     assertThatThrownBy(() -> converter.convert("30"))
         .isInstanceOf(TypeConversionException.class)
