@@ -822,11 +822,15 @@ public final class LinkSupervisor {
   private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     if (replicators.isEmpty()) {
       board.stopped();
-      // A gauge bound to this link's objects would stay in the registry, and a link added again
-      // under the same name by a reload would get it back, reading the old objects.
-      linkMeters.forEach(runtime.registry()::remove);
-      // The partitions' meters too (their figures stay readable for the final status).
+      // Every meter of the link leaves the registry (the partitions' figures stay readable for the
+      // final status): a link a reload removed is gone from /metrics, and a gauge bound to this
+      // link's objects would otherwise come back to a link added again under the same name.
       board.partitions().values().forEach(PartitionReplicatorMetrics::close);
+      linkMeters.forEach(runtime.registry()::remove);
+      runtime.registry().getMeters().stream()
+          .filter(m -> link.name().equals(m.getId().getTag("link")))
+          .toList()
+          .forEach(runtime.registry()::remove);
       replyTo.tell(new Stopped(link.name()));
       return Behaviors.stopped();
     }
