@@ -51,23 +51,30 @@ final class RunCommand implements Callable<Integer> {
    */
   private static void onHangUp(DaemonRunner runner) {
     try {
-      sun.misc.Signal.handle(
-          new sun.misc.Signal("HUP"),
-          signal ->
-              new Thread(
-                      () -> {
-                        try {
-                          LOG.info("SIGHUP: reloaded: {}", runner.reload());
-                        } catch (InvalidConfigException e) {
-                          LOG.warn(
-                              "SIGHUP: the configuration has problems, nothing was changed: {}",
-                              String.join("; ", e.problems()));
-                        } catch (RuntimeException e) {
-                          LOG.warn("SIGHUP: reload refused or failed: {}", e.getMessage());
-                        }
-                      },
-                      "georep-reload")
-                  .start());
+      sun.misc.SignalHandler previous =
+          sun.misc.Signal.handle(
+              new sun.misc.Signal("HUP"),
+              signal ->
+                  new Thread(
+                          () -> {
+                            try {
+                              LOG.info("SIGHUP: reloaded: {}", runner.reload());
+                            } catch (InvalidConfigException e) {
+                              LOG.warn(
+                                  "SIGHUP: the configuration has problems, nothing was changed: {}",
+                                  String.join("; ", e.problems()));
+                            } catch (RuntimeException e) {
+                              LOG.warn("SIGHUP: reload refused or failed: {}", e.getMessage());
+                            }
+                          },
+                          "georep-reload")
+                      .start());
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // The JVM keeps a shutdown signal ignored that was ignored when it started (nohup).
+        LOG.warn(
+            "SIGHUP is ignored in this process (started under nohup?), so it does not reload the"
+                + " configuration: use georep reload");
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled here ({}): use georep reload", e.getMessage());
     }

@@ -20,6 +20,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class DaemonProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final boolean DEFAULT_SIGNALS_AVAILABLE = envResetsSignals();
+
+  /** Whether {@code env --default-signal} exists here (GNU coreutils 8.31 and later). */
+  private static boolean envResetsSignals() {
+    try {
+      Process probe = new ProcessBuilder("env", "--default-signal=HUP", "true").start();
+      return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 
   private final Path config;
   private final Path log;
@@ -37,19 +51,26 @@ final class DaemonProcess implements AutoCloseable {
 
   void start() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>();
+    if (DEFAULT_SIGNALS_AVAILABLE) {
+      // As a service manager starts it: SIGHUP at its default even where the tests run under
+      // nohup (a JVM keeps a shutdown signal ignored that was ignored at its start).
+      command.addAll(List.of("env", "--default-signal=HUP"));
+    }
+    command.addAll(
+        List.of(
+            java,
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.georep.cli.Georep",
+            "run",
+            "--config",
+            config.toString(),
+            "--http-listen",
+            "127.0.0.1:" + httpPort));
     process =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx512m",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "io.georep.cli.Georep",
-                    "run",
-                    "--config",
-                    config.toString(),
-                    "--http-listen",
-                    "127.0.0.1:" + httpPort))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -367,7 +367,7 @@ class LinkControlIT {
               east,
               west));
       daemon.hangUp();
-      await("the second link running after SIGHUP")
+      await("the second link running after SIGHUP (log: " + dir.resolve("hup.log") + ")")
           .atMost(Duration.ofSeconds(60))
           .until(daemon::status, status -> status.matches("(?s).*\"name\"\\s*:\\s*\"second\".*"));
       two.send(200);
