@@ -131,7 +131,6 @@ public final class LinkSupervisor {
   private final Set<String> targetMissing = new HashSet<>();
   // Read by the partitions (a restarted one starts paused if the link is).
   private final AtomicBoolean readingPaused = new AtomicBoolean();
-  private final List<io.micrometer.core.instrument.Meter> linkMeters = new ArrayList<>();
   private LinkControl.ControlState control;
   private LinkFence fence;
   private final List<ActorRef<StatusReply<LinkControl.Outcome>>> fenceWaiters = new ArrayList<>();
@@ -153,32 +152,29 @@ public final class LinkSupervisor {
             link.options().inFlightBytes(),
             link.options().messagesPerSecond(),
             link.options().bytesPerSecond());
-    linkMeters.add(
-        io.micrometer.core.instrument.Gauge.builder(
-                "georep.link.inflight.messages", flow, LinkFlowControl::messagesInFlight)
-            .description("Messages of the whole link sent to the target and not yet acknowledged")
-            .tag("link", link.name())
-            .register(runtime.registry()));
-    linkMeters.add(
-        io.micrometer.core.instrument.Gauge.builder(
-                "georep.link.inflight.bytes", flow, LinkFlowControl::bytesInFlight)
-            .description("Bytes of the whole link sent to the target and not yet acknowledged")
-            .baseUnit("bytes")
-            .tag("link", link.name())
-            .register(runtime.registry()));
+    io.micrometer.core.instrument.Gauge.builder(
+            "georep.link.inflight.messages", flow, LinkFlowControl::messagesInFlight)
+        .description("Messages of the whole link sent to the target and not yet acknowledged")
+        .tag("link", link.name())
+        .register(runtime.registry());
+    io.micrometer.core.instrument.Gauge.builder(
+            "georep.link.inflight.bytes", flow, LinkFlowControl::bytesInFlight)
+        .description("Bytes of the whole link sent to the target and not yet acknowledged")
+        .baseUnit("bytes")
+        .tag("link", link.name())
+        .register(runtime.registry());
     this.sourceListings =
         SourceListings.of(
             runtime.sourceAdmin(), sourceListingMaxAge(link.options().discoveryInterval()));
     for (LinkControl.ControlState state :
         List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
-      linkMeters.add(
-          io.micrometer.core.instrument.Gauge.builder(
-                  "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
-                  board,
-                  b -> b.control() == state ? 1 : 0)
-              .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
-              .tag("link", link.name())
-              .register(runtime.registry()));
+      io.micrometer.core.instrument.Gauge.builder(
+              "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
+              board,
+              b -> b.control() == state ? 1 : 0)
+          .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("link", link.name())
+          .register(runtime.registry());
     }
     this.fence = runtime.fences().fenceOf(link.name()).orElse(null);
     this.control =
@@ -826,7 +822,6 @@ public final class LinkSupervisor {
       // final status): a link a reload removed is gone from /metrics, and a gauge bound to this
       // link's objects would otherwise come back to a link added again under the same name.
       board.partitions().values().forEach(PartitionReplicatorMetrics::close);
-      linkMeters.forEach(runtime.registry()::remove);
       runtime.registry().getMeters().stream()
           .filter(m -> link.name().equals(m.getId().getTag("link")))
           .toList()

@@ -101,9 +101,7 @@ final class ReplicationGuardian {
         .onMessage(
             LinkStopped.class,
             msg -> {
-              links.remove(msg.link());
-              stopping.getOrDefault(msg.link(), List.of()).forEach(r -> r.tell(Done.getInstance()));
-              stopping.remove(msg.link());
+              onLinkStopped(msg.link());
               return Behaviors.same();
             })
         .onMessage(
@@ -113,6 +111,15 @@ final class ReplicationGuardian {
               return shuttingDown(msg.replyTo());
             })
         .build();
+  }
+
+  /** Forgets a link that stopped and tells those who asked it to stop. */
+  private void onLinkStopped(String link) {
+    links.remove(link);
+    List<ActorRef<Done>> waiting = stopping.remove(link);
+    if (waiting != null) {
+      waiting.forEach(r -> r.tell(Done.getInstance()));
+    }
   }
 
   private Behavior<Command> shuttingDown(ActorRef<Done> replyTo) {
@@ -132,9 +139,7 @@ final class ReplicationGuardian {
         .onMessage(
             LinkStopped.class,
             msg -> {
-              links.remove(msg.link());
-              stopping.getOrDefault(msg.link(), List.of()).forEach(r -> r.tell(Done.getInstance()));
-              stopping.remove(msg.link());
+              onLinkStopped(msg.link());
               return shuttingDown(replyTo);
             })
         .onMessage(
