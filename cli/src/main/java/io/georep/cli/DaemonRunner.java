@@ -4,12 +4,17 @@ import io.georep.config.ConfigException;
 import io.georep.config.ConfigLoader;
 import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
-import io.georep.migrator.MetadataSyncScheduler;
-import io.georep.migrator.subscriptions.SubscriptionSyncService;
+import io.georep.config.LinkConfig;
+import io.georep.migrator.MetadataSyncTask;
+import io.georep.migrator.subscriptions.SubscriptionSyncTask;
+import io.georep.replicator.ClusterConnections;
 import io.georep.replicator.DaemonStatus;
+import io.georep.replicator.LinkTask;
 import io.georep.replicator.ReplicationDaemon;
+import io.georep.state.PositionMap;
 import io.georep.state.StateStore;
 import io.georep.state.StateStoreException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -27,10 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running daemon, in this process: the state store, the metrics registry, the replication
- * engine, the metadata sync of the links that ask for it, and the HTTP endpoint, started in that
- * order and stopped by {@link #stop()}. Separate from {@link RunCommand} so that tests can run a
- * daemon without a JVM of its own.
+ * One running daemon, in this process, assembled in one place: the state store, the metrics
+ * registry, one client and one admin client per cluster ({@link ClusterConnections}), the links
+ * (each a {@link io.georep.replicator.LinkSupervisor} whose children are its discovery, its
+ * partition replicators and its tasks: metadata sync and subscription translation where the link
+ * asks for them), and the HTTP endpoint, started in that order and stopped by {@link #stop()}.
+ * Separate from {@link RunCommand} so that tests can run a daemon without a JVM of its own.
  *
  * <p>Invariants: a failed {@link #start} leaves nothing open (the state directory is unlocked
  * again); {@link #stop()} is idempotent and, once it returns, the store is closed and {@link
@@ -45,10 +52,8 @@ public final class DaemonRunner implements AutoCloseable {
   private final StateStore store;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
+  private final ClusterConnections connections;
   private final ReplicationDaemon daemon;
-  // Replaced by a reload; read by HTTP threads for status.
-  private final AtomicReference<SubscriptionSyncService> subscriptions;
-  private final AtomicReference<MetadataSyncScheduler> metadataSync;
   private final StatusServer server;
   private final Supplier<GeorepConfig> configSource;
   private GeorepConfig config; // guarded by this
@@ -59,18 +64,16 @@ public final class DaemonRunner implements AutoCloseable {
       StateStore store,
       PrometheusMeterRegistry registry,
       JvmGcMetrics gcMetrics,
+      ClusterConnections connections,
       ReplicationDaemon daemon,
-      AtomicReference<SubscriptionSyncService> subscriptions,
-      AtomicReference<MetadataSyncScheduler> metadataSync,
       StatusServer server,
       GeorepConfig config,
       Supplier<GeorepConfig> configSource) {
     this.store = store;
     this.registry = registry;
     this.gcMetrics = gcMetrics;
+    this.connections = connections;
     this.daemon = daemon;
-    this.subscriptions = subscriptions;
-    this.metadataSync = metadataSync;
     this.server = server;
     this.config = config;
     this.configSource = configSource;
@@ -114,9 +117,8 @@ public final class DaemonRunner implements AutoCloseable {
     StateStore store = openStore(config);
     PrometheusMeterRegistry registry = null;
     JvmGcMetrics gcMetrics = null;
+    ClusterConnections connections = null;
     ReplicationDaemon daemon = null;
-    SubscriptionSyncService subscriptions = null;
-    MetadataSyncScheduler metadataSync = null;
     try {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       gcMetrics = new JvmGcMetrics();
@@ -124,19 +126,16 @@ public final class DaemonRunner implements AutoCloseable {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
-      daemon = startReplication(config, store, registry);
-      metadataSync = MetadataSyncScheduler.start(config, registry);
-      subscriptions = SubscriptionSyncService.start(config, store.positionMap(), registry);
+      connections = new ClusterConnections(config);
+      daemon = startReplication(config, store, registry, connections);
       ReplicationDaemon replication = daemon;
-      AtomicReference<MetadataSyncScheduler> sync = new AtomicReference<>(metadataSync);
-      AtomicReference<SubscriptionSyncService> translated = new AtomicReference<>(subscriptions);
       AtomicReference<DaemonRunner> self = new AtomicReference<>();
       StatusServer server =
           StatusServer.start(
               httpListen,
               config.http(),
               new StatusServer.Sources(
-                  () -> translated.get().addTo(sync.get().withStatuses(replication.status())),
+                  replication::status,
                   daemon::ready,
                   registry,
                   daemon,
@@ -145,12 +144,11 @@ public final class DaemonRunner implements AutoCloseable {
           "georep daemon started: {}, {}", Plural.of(config.links().size(), "link"), server.uri());
       DaemonRunner runner =
           new DaemonRunner(
-              store, registry, gcMetrics, daemon, translated, sync, server, config, configSource);
+              store, registry, gcMetrics, connections, daemon, server, config, configSource);
       self.set(runner);
       return runner;
     } catch (RuntimeException e) {
-      closeQuietly("subscription sync", subscriptions);
-      closeAll(daemon, metadataSync, null, gcMetrics, registry, store);
+      closeAll(daemon, null, gcMetrics, registry, connections, store);
       throw e;
     }
   }
@@ -165,13 +163,37 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   private static ReplicationDaemon startReplication(
-      GeorepConfig config, StateStore store, PrometheusMeterRegistry registry) {
+      GeorepConfig config,
+      StateStore store,
+      PrometheusMeterRegistry registry,
+      ClusterConnections connections) {
     try {
       return ReplicationDaemon.start(
-          config, store.checkpoints(), store.positionMap(), store.linkFences(), registry);
+          config,
+          store.checkpoints(),
+          store.positionMap(),
+          store.linkFences(),
+          registry,
+          connections,
+          linkTasks(store.positionMap(), registry));
     } catch (RuntimeException e) {
       throw new OperationFailedException("cannot start replication: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What each link runs beside its replicators: its metadata sync ({@code metadataSync: once |
+   * continuous}) and its subscription translation ({@code subscriptionSync}), on the daemon's
+   * clients.
+   */
+  private static ReplicationDaemon.LinkAssembly linkTasks(
+      PositionMap positionMap, MeterRegistry registry) {
+    return (LinkConfig link, GeorepConfig config, ClusterConnections clients) -> {
+      List<LinkTask> tasks = new java.util.ArrayList<>();
+      MetadataSyncTask.of(link, config, clients, registry).ifPresent(tasks::add);
+      SubscriptionSyncTask.of(config, link, positionMap, clients, registry).ifPresent(tasks::add);
+      return tasks;
+    };
   }
 
   /** True once every link has listed its source topics; false again once stopping. */
@@ -189,17 +211,17 @@ public final class DaemonRunner implements AutoCloseable {
     return daemon;
   }
 
-  /** The replication status, with each syncing link's metadata sync status. */
+  /** Every link's status, asked of its actors: replication, metadata sync, translation. */
   public DaemonStatus status() {
-    return subscriptions.get().addTo(metadataSync.get().withStatuses(daemon.status()));
+    return daemon.status();
   }
 
   /**
    * Reads the configuration again and applies it: links added start, links removed drain and stop,
-   * links changed restart, the others go on untouched (see {@link ReplicationDaemon#reload});
-   * metadata sync and subscription translation restart on the new configuration. A changed state
-   * directory, HTTP endpoint or receive-queue budget needs a restart and is refused; an invalid
-   * file changes nothing.
+   * links changed restart, the others go on untouched (see {@link ReplicationDaemon#reload}), and
+   * with them their metadata sync and subscription translation. A changed state directory, HTTP
+   * endpoint or receive-queue budget needs a restart and is refused; an invalid file changes
+   * nothing.
    *
    * @throws InvalidConfigException if the file has problems
    * @throws io.georep.replicator.LinkControl.LinkStateException if the change needs a restart
@@ -232,17 +254,8 @@ public final class DaemonRunner implements AutoCloseable {
               + " daemon to apply it");
     }
     ConfigWarnings.of(next).forEach(warning -> log.warn("configuration: {}", warning));
-    // Before the links stop: a subscription sync reads the position map and the clients.
-    closeQuietly("subscription sync", subscriptions.get());
-    closeQuietly("metadata sync", metadataSync.get());
-    ReplicationDaemon.Reload done;
-    try {
-      done = daemon.reload(next);
-      config = next;
-    } finally {
-      metadataSync.set(MetadataSyncScheduler.start(config, registry));
-      subscriptions.set(SubscriptionSyncService.start(config, store.positionMap(), registry));
-    }
+    ReplicationDaemon.Reload done = daemon.reload(next);
+    config = next;
     return done;
   }
 
@@ -262,9 +275,9 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   /**
-   * Stops the metadata sync, drains the links (at most {@link #DRAIN_TIMEOUT}), then stops HTTP,
-   * the metrics and the store. HTTP stays up while the links drain, answering not ready.
-   * Idempotent; a second caller waits for the first to finish.
+   * Drains the links and stops their tasks (at most {@link #DRAIN_TIMEOUT}), then stops HTTP, the
+   * metrics and the store. HTTP stays up while the links drain, answering not ready. Idempotent; a
+   * second caller waits for the first to finish.
    *
    * @return whether every link drained in time (false on later calls)
    */
@@ -276,12 +289,10 @@ public final class DaemonRunner implements AutoCloseable {
     log.info("georep daemon stopping");
     boolean drained = false;
     try {
-      // Before the store closes: a sync reads the position map.
-      closeQuietly("subscription sync", subscriptions.get());
-      closeQuietly("metadata sync", metadataSync.get());
+      // The links' tasks stop with them, before the store closes (they read the position map).
       drained = daemon.shutdown(DRAIN_TIMEOUT);
     } finally {
-      closeAll(null, null, server, gcMetrics, registry, store);
+      closeAll(null, server, gcMetrics, registry, connections, store);
       stopped.countDown();
     }
     log.info("georep daemon stopped");
@@ -300,13 +311,13 @@ public final class DaemonRunner implements AutoCloseable {
 
   private static void closeAll(
       ReplicationDaemon daemon,
-      MetadataSyncScheduler metadataSync,
       StatusServer server,
       JvmGcMetrics gcMetrics,
       PrometheusMeterRegistry registry,
+      ClusterConnections connections,
       StateStore store) {
-    closeQuietly("metadata sync", metadataSync);
     closeQuietly("replication", daemon == null ? null : () -> daemon.shutdown(DRAIN_TIMEOUT));
+    closeQuietly("cluster connections", connections);
     closeQuietly("HTTP endpoint", server);
     closeQuietly("GC metrics", gcMetrics);
     closeQuietly("metrics registry", registry == null ? null : registry::close);

@@ -7,6 +7,7 @@ import io.georep.replicator.DaemonStatus.LinkStatus;
 import io.georep.replicator.DaemonStatus.TopicStatus;
 import io.georep.replicator.LinkControl;
 import io.georep.replicator.LinkControl.ControlState;
+import io.georep.replicator.LinkState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -68,7 +69,7 @@ final class LinkControlApi {
       String name,
       String source,
       String target,
-      String state,
+      LinkState state,
       ControlState controlState,
       int partitions,
       long inFlight,
@@ -193,11 +194,11 @@ final class LinkControlApi {
    * The control state the link's status shows: the engine reports a paused or fenced link as {@code
    * PAUSED} or {@code FENCED} before any other state; null for a stopped link.
    */
-  private static ControlState controlState(String state) {
+  private static ControlState controlState(LinkState state) {
     return switch (state) {
-      case "PAUSED" -> ControlState.PAUSED;
-      case "FENCED" -> ControlState.FENCED;
-      case "STOPPED" -> null;
+      case PAUSED -> ControlState.PAUSED;
+      case FENCED -> ControlState.FENCED;
+      case STOPPED -> null;
       default -> ControlState.ACTIVE;
     };
   }

@@ -78,7 +78,11 @@ class LinkControlApiTest {
         StatusServer.start(
             new HostPort("127.0.0.1", 0),
             new HttpConfig("127.0.0.1", 0, tokenFile, null),
-            new StatusServer.Sources(() -> withState("FENCED"), () -> true, registry, control));
+            new StatusServer.Sources(
+                () -> withState(io.georep.replicator.LinkState.FENCED),
+                () -> true,
+                registry,
+                control));
 
     JsonNode link = json(send("GET", "/api/v1/links", null, null)).path("links").path(0);
 
@@ -135,7 +139,7 @@ class LinkControlApiTest {
     assertThat(failed.body()).doesNotContain("at io.georep");
   }
 
-  private static DaemonStatus withState(String state) {
+  private static DaemonStatus withState(io.georep.replicator.LinkState state) {
     DaemonStatus sample = SampleStatus.create(true);
     DaemonStatus.LinkStatus l = sample.links().get(0);
     return new DaemonStatus(

@@ -58,7 +58,7 @@ final class SampleStatus {
             "east-to-west",
             "east",
             "west",
-            "DEGRADED",
+            io.georep.replicator.LinkState.DEGRADED,
             null,
             12_345,
             1_234_500,

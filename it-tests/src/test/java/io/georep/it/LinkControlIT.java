@@ -93,7 +93,8 @@ class LinkControlIT {
             georep("link", "pause", "moving", "--url", url, "--token-file", wrongToken.toString());
         assertThat(wrong.exitCode()).as(wrong::toString).isEqualTo(5);
         assertThat(wrong.err()).as(wrong::toString).contains("token").doesNotContain("not-it");
-        assertThat(link(runner, "moving").state()).isEqualTo("RUNNING");
+        assertThat(link(runner, "moving").state())
+            .isEqualTo(io.georep.replicator.LinkState.RUNNING);
 
         // Paused: what is produced now stays on the source; the other link goes on.
         Cli paused =
@@ -109,7 +110,7 @@ class LinkControlIT {
                 "json");
         assertThat(paused.exitCode()).as(paused::toString).isZero();
         assertThat(paused.out()).as(paused::toString).contains("\"state\" : \"PAUSED\"");
-        assertThat(link(runner, "moving").state()).isEqualTo("PAUSED");
+        assertThat(link(runner, "moving").state()).isEqualTo(io.georep.replicator.LinkState.PAUSED);
         assertThat(runner.metrics())
             .contains("georep_link_paused{link=\"moving\"} 1.0")
             .contains("georep_link_paused{link=\"steady\"} 0.0");
@@ -144,7 +145,8 @@ class LinkControlIT {
         Cli resumed =
             georep("link", "resume", "moving", "--url", url, "--token-file", token.toString());
         assertThat(resumed.exitCode()).as(resumed::toString).isZero();
-        assertThat(link(runner, "moving").state()).isEqualTo("RUNNING");
+        assertThat(link(runner, "moving").state())
+            .isEqualTo(io.georep.replicator.LinkState.RUNNING);
         Cli drainedCli =
             georep(
                 "link",
@@ -183,7 +185,7 @@ class LinkControlIT {
                 token.toString());
         assertThat(fenced.exitCode()).as(fenced::toString).isZero();
         assertThat(link(runner, "moving").topics()).isEmpty();
-        assertThat(link(runner, "moving").state()).isEqualTo("FENCED");
+        assertThat(link(runner, "moving").state()).isEqualTo(io.georep.replicator.LinkState.FENCED);
         Cli refused =
             georep("link", "resume", "moving", "--url", url, "--token-file", token.toString());
         assertThat(refused.exitCode()).as(refused::toString).isEqualTo(3);
@@ -202,7 +204,8 @@ class LinkControlIT {
             .until(restarted::ready);
         steady.send(500);
         awaitAll(target, steady, 1_500);
-        assertThat(link(restarted, "moving").state()).isEqualTo("FENCED");
+        assertThat(link(restarted, "moving").state())
+            .isEqualTo(io.georep.replicator.LinkState.FENCED);
         assertThat(restarted.metrics()).contains("georep_link_fenced{link=\"moving\"} 1.0");
         assertThat(link(restarted, "moving").topics()).isEmpty();
         assertThat(ReplicationVerifier.verify(target, moving, Map.of()).received())
@@ -230,7 +233,8 @@ class LinkControlIT {
         assertThat(steadyReport.orderViolations()).isZero();
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> link(restarted, "moving").state().equals("RUNNING"));
+            .until(
+                () -> link(restarted, "moving").state() == io.georep.replicator.LinkState.RUNNING);
       }
     }
   }

@@ -701,7 +701,8 @@ class MetadataSyncIT {
                       .extracting(m -> new String(m.getData(), StandardCharsets.UTF_8))
                       .containsExactlyElementsOf(
                           java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList()));
-      assertThat(linkStatus(runner, "limited").state()).isEqualTo("RUNNING");
+      assertThat(linkStatus(runner, "limited").state())
+          .isEqualTo(io.georep.replicator.LinkState.RUNNING);
     }
   }
 

@@ -281,7 +281,8 @@ class ReplicationFailuresIT {
           .singleElement()
           .satisfies(t -> assertThat(t.state()).isEqualTo(TopicState.RUNNING));
       assertThat(topicsOf(runner, "absent", stranded)).allMatch(t -> t.state() == TopicState.ERROR);
-      assertThat(runner.status().links().get(0).state()).isEqualTo("DEGRADED");
+      assertThat(runner.status().links().get(0).state())
+          .isEqualTo(io.georep.replicator.LinkState.DEGRADED);
 
       westAdmin.namespaces().createNamespace("fail/absent");
       // Read only once georep made the target topic: a reader that came first would auto-create
@@ -306,7 +307,7 @@ class ReplicationFailuresIT {
           .until(
               () -> runner.status().links().get(0),
               l ->
-                  l.state().equals("RUNNING")
+                  l.state() == io.georep.replicator.LinkState.RUNNING
                       && l.topics().stream().allMatch(t -> t.state() == TopicState.RUNNING));
     }
   }

@@ -292,7 +292,9 @@ class ReplicationScopeIT {
 
       // Both links drain on shutdown (not merely time out).
       assertThat(runner.stop()).as("every link drained").isTrue();
-      assertThat(runner.status().links()).extracting(l -> l.state()).containsOnly("STOPPED");
+      assertThat(runner.status().links())
+          .extracting(l -> l.state())
+          .containsOnly(io.georep.replicator.LinkState.STOPPED);
     }
   }
 

@@ -12,7 +12,7 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 
 /**
  * Metadata sync for one link: reads both clusters, plans, applies. The entry point for the {@code
- * georep sync metadata} command; the daemon runs it through {@link MetadataSyncScheduler}.
+ * georep sync metadata} command; the daemon runs it as a link task, {@link MetadataSyncTask}.
  */
 public final class MetadataSync implements PlanAndApply, AutoCloseable {
   /** Admin requests in flight per cluster while reading. */

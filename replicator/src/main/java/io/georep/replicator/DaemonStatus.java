@@ -14,7 +14,7 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
       String name,
       String source,
       String target,
-      String state,
+      LinkState state,
       String lastError,
       long messagesForwarded,
       long bytesForwarded,

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -49,7 +51,9 @@ public final class LinkSupervisor {
       MeterRegistry registry,
       ReceiveQueueBudget receiveQueues,
       Duration checkpointSyncInterval,
-      LinkFences fences) {}
+      LinkFences fences,
+      List<LinkTask> tasks,
+      ExecutorService taskPool) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -68,8 +72,17 @@ public final class LinkSupervisor {
   /** Drain every partition, then reply. */
   public record Stop(ActorRef<Stopped> replyTo) implements Command {}
 
-  /** The reply to {@link Stop}: the link has drained. */
-  public record Stopped(String link) {}
+  /** The reply to {@link Stop}: the link has drained; {@code last} is its final status. */
+  public record Stopped(String link, DaemonStatus.LinkStatus last) {}
+
+  /** Reply with the link's status, as its actors know it now. */
+  public record GetStatus(ActorRef<LinkReport> replyTo) implements Command {}
+
+  /**
+   * The reply to {@link GetStatus}: {@code discovered} once the source has been listed (the daemon
+   * is ready when every link has).
+   */
+  public record LinkReport(DaemonStatus.LinkStatus status, boolean discovered) {}
 
   /** Stop reading the sources (see {@link LinkControl#pause}). */
   public record Pause(ActorRef<StatusReply<LinkControl.Outcome>> replyTo) implements Command {}
@@ -106,8 +119,8 @@ public final class LinkSupervisor {
   /** The target topic a partition's producer found missing is there again. */
   private record TargetPresent(String sourcePartition, String targetTopic) implements Command {}
 
-  static Behavior<Command> create(Runtime runtime, LinkStatusBoard board) {
-    return Behaviors.setup(ctx -> new LinkSupervisor(ctx, runtime, board).running());
+  static Behavior<Command> create(Runtime runtime) {
+    return Behaviors.setup(ctx -> new LinkSupervisor(ctx, runtime).running());
   }
 
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
@@ -115,7 +128,11 @@ public final class LinkSupervisor {
   private final ActorContext<Command> context;
   private final Runtime runtime;
   private final LinkConfig link;
-  private final LinkStatusBoard board;
+  private final LinkStatusModel model;
+  // The control state for the paused and fenced gauges, which the scrape reads.
+  private final AtomicReference<LinkControl.ControlState> published = new AtomicReference<>();
+  // The task runners while the link is not fenced.
+  private final Map<LinkTask, ActorRef<LinkTaskRunner.Command>> taskRunners = new HashMap<>();
   private final Map<String, ActorRef<PartitionReplicator.Command>> replicators = new HashMap<>();
   private final LinkFlowControl flow;
   private final SourceListings sourceListings;
@@ -141,11 +158,11 @@ public final class LinkSupervisor {
       new java.util.concurrent.ConcurrentHashMap<>();
   private int spawned;
 
-  private LinkSupervisor(ActorContext<Command> context, Runtime runtime, LinkStatusBoard board) {
+  private LinkSupervisor(ActorContext<Command> context, Runtime runtime) {
     this.context = context;
     this.runtime = runtime;
     this.link = runtime.link();
-    this.board = board;
+    this.model = new LinkStatusModel(link);
     this.flow =
         new LinkFlowControl(
             link.options().inFlightMessages(),
@@ -170,8 +187,8 @@ public final class LinkSupervisor {
         List.of(LinkControl.ControlState.PAUSED, LinkControl.ControlState.FENCED)) {
       io.micrometer.core.instrument.Gauge.builder(
               "georep.link." + state.name().toLowerCase(java.util.Locale.ROOT),
-              board,
-              b -> b.control() == state ? 1 : 0)
+              published,
+              p -> p.get() == state ? 1 : 0)
           .description("1 while the link is " + state.name().toLowerCase(java.util.Locale.ROOT))
           .tag("link", link.name())
           .register(runtime.registry());
@@ -179,7 +196,7 @@ public final class LinkSupervisor {
     this.fence = runtime.fences().fenceOf(link.name()).orElse(null);
     this.control =
         fence == null ? LinkControl.ControlState.ACTIVE : LinkControl.ControlState.FENCED;
-    board.control(control);
+    publish(control);
     if (fence != null) {
       context
           .getLog()
@@ -196,6 +213,45 @@ public final class LinkSupervisor {
             link.options().discoveryInterval(),
             context.getSelf()),
         "discovery");
+    if (fence == null) {
+      startTasks();
+    }
+  }
+
+  private void publish(LinkControl.ControlState state) {
+    model.control(state);
+    published.set(state);
+  }
+
+  /** One runner per task of the link; none while it is fenced. */
+  private void startTasks() {
+    for (LinkTask task : runtime.tasks()) {
+      taskRunners.computeIfAbsent(
+          task,
+          t ->
+              context.spawn(
+                  LinkTaskRunner.create(link.name(), t, runtime.taskPool()),
+                  t.name() + "-" + (spawned++)));
+    }
+  }
+
+  private void stopTasks() {
+    taskRunners.values().forEach(context::stop);
+    taskRunners.clear();
+  }
+
+  /** The link's status: its own, its partitions', and what each task adds. */
+  private DaemonStatus.LinkStatus status() {
+    DaemonStatus.LinkStatus status = model.snapshot();
+    for (LinkTask task : runtime.tasks()) {
+      status = task.addTo(status);
+    }
+    return status;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus msg) {
+    msg.replyTo().tell(new LinkReport(status(), model.hasDiscovered()));
+    return Behaviors.same();
   }
 
   /**
@@ -225,12 +281,13 @@ public final class LinkSupervisor {
         .onMessage(Unfence.class, this::onUnfence)
         .onMessage(AwaitDrained.class, this::onAwaitDrained)
         .onMessage(DrainLook.class, this::onDrainLook)
+        .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Stop.class, this::onStop)
         .build();
   }
 
   private Behavior<Command> onTopicsDiscovered(TopicsDiscovered msg) {
-    board.discovered();
+    model.discovered();
     msg.skipped().forEach(this::reportSkipped);
     lastDiscovered = msg;
     if (control == LinkControl.ControlState.FENCED) {
@@ -252,7 +309,7 @@ public final class LinkSupervisor {
         // The scope is read once, at start: a running partition no longer listed was deleted on
         // the source (it, or its namespace). Discovery often sees that before the partition's
         // consumer does, so the event is recorded here unless the partition recorded it itself.
-        PartitionReplicatorMetrics metrics = board.partitions().get(entry.getKey());
+        PartitionReplicatorMetrics metrics = model.partitions().get(entry.getKey());
         if (metrics != null && metrics.state() != TopicState.STOPPED) {
           metrics.event("source-deleted", entry.getKey() + " no longer exists on the source");
         }
@@ -284,7 +341,7 @@ public final class LinkSupervisor {
   }
 
   private Behavior<Command> onDiscoveryFailed(DiscoveryFailed msg) {
-    board.error("listing source topics failed: " + msg.reason());
+    model.error("listing source topics failed: " + msg.reason());
     return Behaviors.same();
   }
 
@@ -292,7 +349,7 @@ public final class LinkSupervisor {
     msg.backlogs()
         .forEach(
             (partition, backlog) -> {
-              PartitionReplicatorMetrics metrics = board.partitions().get(partition);
+              PartitionReplicatorMetrics metrics = model.partitions().get(partition);
               if (metrics != null) {
                 metrics.backlog(backlog);
               }
@@ -477,7 +534,7 @@ public final class LinkSupervisor {
    * created again as it was before the producer connects (it waits for it, its messages kept).
    */
   private Behavior<Command> onTargetMissing(TargetMissing msg) {
-    PartitionReplicatorMetrics metrics = board.partitions().get(msg.sourcePartition());
+    PartitionReplicatorMetrics metrics = model.partitions().get(msg.sourcePartition());
     if (metrics == null || !replicators.containsKey(msg.sourcePartition())) {
       return Behaviors.same();
     }
@@ -512,7 +569,7 @@ public final class LinkSupervisor {
   }
 
   private Behavior<Command> onTargetPresent(TargetPresent msg) {
-    PartitionReplicatorMetrics metrics = board.partitions().get(msg.sourcePartition());
+    PartitionReplicatorMetrics metrics = model.partitions().get(msg.sourcePartition());
     if (targetMissing.remove(msg.sourcePartition()) && metrics != null) {
       context
           .getLog()
@@ -545,7 +602,7 @@ public final class LinkSupervisor {
   }
 
   private PartitionReplicatorMetrics metricsFor(String partition) {
-    return board
+    return model
         .partitions()
         .computeIfAbsent(
             partition,
@@ -627,7 +684,7 @@ public final class LinkSupervisor {
       startedTopics.remove(sourceTopic);
       startedTargetPartitions.remove(sourceTopic);
     }
-    PartitionReplicatorMetrics metrics = board.partitions().remove(msg.sourcePartition());
+    PartitionReplicatorMetrics metrics = model.partitions().remove(msg.sourcePartition());
     if (metrics != null) {
       metrics.close();
     }
@@ -645,7 +702,7 @@ public final class LinkSupervisor {
     }
     readingPaused.set(true);
     control = LinkControl.ControlState.PAUSED;
-    board.control(control);
+    publish(control);
     replicators.values().forEach(r -> r.tell(PartitionReplicator.PauseReading.INSTANCE));
     context.getLog().info("link {} paused: its partitions stop reading", link.name());
     msg.replyTo().tell(StatusReply.success(outcome("reading stopped; in-flight sends complete")));
@@ -659,7 +716,7 @@ public final class LinkSupervisor {
     }
     readingPaused.set(false);
     control = LinkControl.ControlState.ACTIVE;
-    board.control(control);
+    publish(control);
     replicators.values().forEach(r -> r.tell(PartitionReplicator.ResumeReading.INSTANCE));
     context.getLog().info("link {} resumed", link.name());
     msg.replyTo().tell(StatusReply.success(outcome("reading again")));
@@ -699,7 +756,8 @@ public final class LinkSupervisor {
     }
     fence = wanted;
     control = LinkControl.ControlState.FENCED;
-    board.control(control);
+    publish(control);
+    stopTasks();
     context
         .getLog()
         .warn(
@@ -748,8 +806,9 @@ public final class LinkSupervisor {
     fence = null;
     readingPaused.set(false);
     control = LinkControl.ControlState.ACTIVE;
-    board.control(control);
+    publish(control);
     context.getLog().info("link {} unfenced: starting its partitions", link.name());
+    startTasks();
     if (lastDiscovered != null) {
       onTopicsDiscovered(lastDiscovered);
     }
@@ -768,7 +827,7 @@ public final class LinkSupervisor {
    * two looks in a row, so that a partition between two receives does not pass for idle.
    */
   private Behavior<Command> onDrainLook(DrainLook look) {
-    List<DaemonStatus.TopicStatus> topics = board.snapshot().topics();
+    List<DaemonStatus.TopicStatus> topics = model.snapshot().topics();
     long inFlight = topics.stream().mapToLong(DaemonStatus.TopicStatus::inFlight).sum();
     long backlog = topics.stream().mapToLong(DaemonStatus.TopicStatus::backlogMessages).sum();
     long maxLag = topics.stream().mapToLong(DaemonStatus.TopicStatus::lagMillis).max().orElse(0);
@@ -800,7 +859,7 @@ public final class LinkSupervisor {
   }
 
   private LinkControl.Outcome outcome(String note) {
-    List<DaemonStatus.TopicStatus> topics = board.snapshot().topics();
+    List<DaemonStatus.TopicStatus> topics = model.snapshot().topics();
     return new LinkControl.Outcome(
         link.name(),
         control,
@@ -811,22 +870,25 @@ public final class LinkSupervisor {
   }
 
   private Behavior<Command> onStop(Stop msg) {
+    stopTasks();
     replicators.values().forEach(ref -> ref.tell(PartitionReplicator.Drain.INSTANCE));
     return stopping(msg.replyTo());
   }
 
   private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     if (replicators.isEmpty()) {
-      board.stopped();
+      model.stopped();
+      DaemonStatus.LinkStatus last = status();
+      runtime.tasks().forEach(LinkTask::close);
       // Every meter of the link leaves the registry (the partitions' figures stay readable for the
       // final status): a link a reload removed is gone from /metrics, and a gauge bound to this
       // link's objects would otherwise come back to a link added again under the same name.
-      board.partitions().values().forEach(PartitionReplicatorMetrics::close);
+      model.partitions().values().forEach(PartitionReplicatorMetrics::close);
       runtime.registry().getMeters().stream()
           .filter(m -> link.name().equals(m.getId().getTag("link")))
           .toList()
           .forEach(runtime.registry()::remove);
-      replyTo.tell(new Stopped(link.name()));
+      replyTo.tell(new Stopped(link.name(), last));
       return Behaviors.stopped();
     }
     return Behaviors.receive(Command.class)
@@ -842,6 +904,7 @@ public final class LinkSupervisor {
         .onMessage(Fence.class, msg -> refuseStopping(msg.replyTo()))
         .onMessage(Unfence.class, msg -> refuseStopping(msg.replyTo()))
         .onMessage(AwaitDrained.class, msg -> refuseStopping(msg.replyTo()))
+        .onMessage(GetStatus.class, this::onGetStatus)
         .onAnyMessage(msg -> Behaviors.same())
         .build();
   }

@@ -1,7 +1,6 @@
 package io.georep.replicator;
 
 import com.typesafe.config.ConfigFactory;
-import io.georep.config.ClusterConfig;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
@@ -11,122 +10,120 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.shade.io.netty.util.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication engine as the daemon runs it: one actor system, one Pulsar client and admin
- * client per cluster that a link uses, one {@link LinkSupervisor} per link.
+ * The replication engine as the daemon runs it: one actor system, one {@link LinkSupervisor} per
+ * link, on the clients of the daemon's {@link ClusterConnections} (one client and one admin client
+ * per cluster, shared with the links' tasks). What each link runs beside its replicators (metadata
+ * sync, subscription translation) comes from the {@link LinkAssembly} the daemon gives it.
+ *
+ * <p>Status is asked of the link actors ({@link LinkSupervisor.GetStatus}); nothing here holds a
+ * link's state.
  */
 public final class ReplicationDaemon implements LinkControl, AutoCloseable {
   /** How long a control call waits for its link (a fence waits for the partitions to drain). */
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
 
+  /** How long a status call waits for a link's answer. */
+  static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(ReplicationDaemon.class);
+
+  /** What the daemon adds to each link beside its replicators. */
+  public interface LinkAssembly {
+    /**
+     * The tasks of {@code link} (its metadata sync, its subscription translation), made when the
+     * link starts, on the clients of {@code connections}; closed when it stops.
+     */
+    List<LinkTask> tasksFor(LinkConfig link, GeorepConfig config, ClusterConnections connections);
+
+    /** No tasks. */
+    LinkAssembly NONE = (link, config, connections) -> List.of();
+  }
 
   private final Instant startedAt = Instant.now();
   private final ActorSystem<ReplicationGuardian.Command> system;
   private final Parts parts;
-  // Replaced by a reload; read by status calls from HTTP threads.
-  private final List<LinkStatusBoard> boards = new java.util.concurrent.CopyOnWriteArrayList<>();
+  // ActorRefs are immutable handles: HTTP threads read this map to address their asks.
   private final Map<String, ActorRef<LinkSupervisor.Command>> supervisors =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile List<DaemonStatus.LinkStatus> finalStatuses; // after shutdown
   private volatile List<String> undrained = List.of();
   private GeorepConfig config; // guarded by this
   private volatile boolean closed;
 
-  /**
-   * What the links are built from: the clients per cluster (created on first use, with the memory
-   * limit the config then asked for), and what every link shares.
-   */
+  /** What the links are built from and share. */
   private static final class Parts {
     final CheckpointStore checkpoints;
     final PositionMap positionMap;
     final LinkFences fences;
     final MeterRegistry registry;
     final ReceiveQueueBudget receiveQueues;
-    final Timer clientTimer = PulsarClients.sharedTimer(); // one for every cluster's client
-    final Map<String, PulsarClient> clients = new LinkedHashMap<>();
-    final Map<String, Long> clientLimits = new HashMap<>();
-    final Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
-    final Map<String, ClusterConfig> clusters = new HashMap<>();
+    final ClusterConnections connections;
+    final LinkAssembly assembly;
+    // The links' tasks block on admin calls: threads of their own, made as runs need them (runs of
+    // one task never overlap), gone when idle.
+    final ExecutorService taskPool =
+        Executors.newCachedThreadPool(
+            new ThreadFactory() {
+              private final AtomicInteger count = new AtomicInteger();
+
+              @Override
+              public Thread newThread(Runnable r) {
+                Thread thread = new Thread(r, "georep-link-task-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              }
+            });
 
     Parts(
         CheckpointStore checkpoints,
         PositionMap positionMap,
         LinkFences fences,
         MeterRegistry registry,
-        ReceiveQueueBudget receiveQueues) {
+        ReceiveQueueBudget receiveQueues,
+        ClusterConnections connections,
+        LinkAssembly assembly) {
       this.checkpoints = checkpoints;
       this.positionMap = positionMap;
       this.fences = fences;
       this.registry = registry;
       this.receiveQueues = receiveQueues;
+      this.connections = connections;
+      this.assembly = assembly;
     }
 
     LinkSupervisor.Runtime runtimeFor(LinkConfig link, GeorepConfig config) {
-      ClusterConfig source = config.clusters().get(link.source());
-      ClusterConfig target = config.clusters().get(link.target());
       return new LinkSupervisor.Runtime(
           link,
-          client(source, config),
-          admin(source),
-          client(target, config),
-          admin(target),
+          connections.client(link.source()),
+          connections.admin(link.source()),
+          connections.client(link.target()),
+          connections.admin(link.target()),
           checkpoints,
           positionMap,
           registry,
           receiveQueues,
           config.state().syncInterval(),
-          fences);
-    }
-
-    private PulsarClient client(ClusterConfig cluster, GeorepConfig config) {
-      clusters.put(cluster.name(), cluster);
-      return clients.computeIfAbsent(
-          cluster.name(),
-          n -> {
-            long limit = PulsarClients.memoryLimitFor(config, n);
-            clientLimits.put(n, limit);
-            return PulsarClients.client(cluster, clientTimer, limit);
-          });
-    }
-
-    private PulsarAdmin admin(ClusterConfig cluster) {
-      return admins.computeIfAbsent(cluster.name(), n -> PulsarClients.admin(cluster));
-    }
-
-    /** Closes the clients of {@code cluster}; the next link on it creates new ones. */
-    void closeClientsOf(String cluster) {
-      PulsarAdmin admin = admins.remove(cluster);
-      if (admin != null) {
-        admin.close();
-      }
-      PulsarClient client = clients.remove(cluster);
-      if (client != null) {
-        client.closeAsync();
-      }
-      clientLimits.remove(cluster);
-      clusters.remove(cluster);
-    }
-
-    void closeAll() {
-      ReplicationDaemon.closeAll(clients, admins, clientTimer);
+          fences,
+          List.copyOf(assembly.tasksFor(link, config, connections)),
+          taskPool);
     }
   }
 
@@ -137,13 +134,18 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     this.config = config;
   }
 
-  /** Starts every link of the config. */
+  /**
+   * Starts every link of the config on the clients of {@code connections}, which the caller owns
+   * and closes after {@link #shutdown}.
+   */
   public static ReplicationDaemon start(
       GeorepConfig config,
       CheckpointStore checkpoints,
       PositionMap positionMap,
       LinkFences fences,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      ClusterConnections connections,
+      LinkAssembly assembly) {
     // One budget for the source consumers of all links, in both forwarding modes: what their
     // receive queues hold shares the process's direct memory.
     Parts parts =
@@ -152,17 +154,18 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
             positionMap,
             fences,
             registry,
-            new ReceiveQueueBudget(config.limits().receiveQueueBytes()));
-    List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
-    List<LinkStatusBoard> boards = new ArrayList<>();
+            new ReceiveQueueBudget(config.limits().receiveQueueBytes()),
+            connections,
+            assembly);
+    connections.use(config);
+    List<LinkSupervisor.Runtime> starts = new ArrayList<>();
     try {
       for (LinkConfig link : config.links()) {
-        LinkStatusBoard board = new LinkStatusBoard(link);
-        boards.add(board);
-        starts.add(new ReplicationGuardian.LinkStart(parts.runtimeFor(link, config), board));
+        starts.add(parts.runtimeFor(link, config));
       }
     } catch (RuntimeException e) {
-      parts.closeAll();
+      starts.forEach(r -> r.tasks().forEach(LinkTask::close));
+      parts.taskPool.shutdownNow();
       throw e;
     }
     var system =
@@ -170,7 +173,6 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
             ReplicationGuardian.create(starts), "georep", ConfigFactory.load("georep-pekko"));
     log.info("replicating {} link(s)", starts.size());
     ReplicationDaemon daemon = new ReplicationDaemon(system, parts, config);
-    daemon.boards.addAll(boards);
     try {
       daemon.supervisors.putAll(
           AskPattern
@@ -180,7 +182,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
               .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     } catch (Exception e) {
       system.terminate();
-      parts.closeAll();
+      parts.taskPool.shutdownNow();
       throw new IllegalStateException("the links' actors did not start: " + e, e);
     }
     return daemon;
@@ -206,15 +208,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     config.links().forEach(l -> before.put(l.name(), l));
     Map<String, LinkConfig> after = new LinkedHashMap<>();
     next.links().forEach(l -> after.put(l.name(), l));
-    java.util.Set<String> changedClusters = new java.util.HashSet<>();
-    for (var entry : parts.clusters.entrySet()) {
-      ClusterConfig now = next.clusters().get(entry.getKey());
-      Long limit = parts.clientLimits.get(entry.getKey());
-      if (!entry.getValue().equals(now)
-          || (limit != null && PulsarClients.memoryLimitFor(next, entry.getKey()) > limit)) {
-        changedClusters.add(entry.getKey());
-      }
-    }
+    java.util.Set<String> changedClusters = parts.connections.changedBy(next);
     List<String> removed = new ArrayList<>();
     List<String> restarted = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
@@ -234,7 +228,8 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     for (String name : concat(removed, restarted)) {
       stopLink(name);
     }
-    changedClusters.forEach(parts::closeClientsOf);
+    changedClusters.forEach(parts.connections::close);
+    parts.connections.use(next);
     // Clusters no running link uses any more.
     java.util.Set<String> used = new java.util.HashSet<>();
     unchanged.forEach(
@@ -242,8 +237,9 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
           used.add(after.get(name).source());
           used.add(after.get(name).target());
         });
-    new ArrayList<>(parts.clusters.keySet())
-        .stream().filter(c -> !used.contains(c)).forEach(parts::closeClientsOf);
+    parts.connections.connected().stream()
+        .filter(c -> !used.contains(c))
+        .forEach(parts.connections::close);
     for (String name : concat(restarted, added)) {
       startLink(after.get(name), next);
     }
@@ -278,14 +274,11 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
           "link " + name + " did not stop within " + CONTROL_TIMEOUT + ": " + e, e);
     } finally {
       supervisors.remove(name);
-      boards.removeIf(b -> b.name().equals(name));
     }
   }
 
   private void startLink(LinkConfig link, GeorepConfig next) {
-    LinkStatusBoard board = new LinkStatusBoard(link);
-    ReplicationGuardian.LinkStart start =
-        new ReplicationGuardian.LinkStart(parts.runtimeFor(link, next), board);
+    LinkSupervisor.Runtime start = parts.runtimeFor(link, next);
     try {
       ActorRef<LinkSupervisor.Command> supervisor =
           AskPattern.<ReplicationGuardian.Command, ActorRef<LinkSupervisor.Command>>ask(
@@ -296,20 +289,94 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
               .toCompletableFuture()
               .get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       supervisors.put(link.name(), supervisor);
-      boards.add(board);
     } catch (Exception e) {
       throw new IllegalStateException("link " + link.name() + " did not start: " + e, e);
     }
   }
 
-  /** True once every link has listed its source topics at least once. */
+  /** True once every link has listed its source topics at least once; false once stopping. */
   public boolean ready() {
-    return !closed && boards.stream().allMatch(LinkStatusBoard::hasDiscovered);
+    if (closed) {
+      return false;
+    }
+    return reports().stream().allMatch(r -> r != null && r.discovered());
   }
 
+  /**
+   * Every link's status, asked of its supervisor (at most {@link #STATUS_TIMEOUT} per link: a link
+   * that does not answer shows as DEGRADED, saying so). After {@link #shutdown}: the links' final
+   * statuses.
+   */
   public DaemonStatus status() {
-    return new DaemonStatus(
-        startedAt, ready(), boards.stream().map(LinkStatusBoard::snapshot).toList());
+    List<DaemonStatus.LinkStatus> last = finalStatuses;
+    if (last != null) {
+      return new DaemonStatus(startedAt, false, last);
+    }
+    List<String> names = new ArrayList<>(supervisors.keySet());
+    List<LinkSupervisor.LinkReport> reports = reports(names);
+    List<DaemonStatus.LinkStatus> links = new ArrayList<>();
+    boolean ready = !closed;
+    for (int i = 0; i < names.size(); i++) {
+      LinkSupervisor.LinkReport report = reports.get(i);
+      if (report == null) {
+        ready = false;
+        links.add(unanswered(names.get(i)));
+      } else {
+        ready &= report.discovered();
+        links.add(report.status());
+      }
+    }
+    links.sort(java.util.Comparator.comparingInt(l -> order(l.name())));
+    return new DaemonStatus(startedAt, ready, links);
+  }
+
+  /** In the configuration's order. */
+  private synchronized int order(String link) {
+    List<LinkConfig> links = config.links();
+    for (int i = 0; i < links.size(); i++) {
+      if (links.get(i).name().equals(link)) {
+        return i;
+      }
+    }
+    return links.size();
+  }
+
+  private List<LinkSupervisor.LinkReport> reports() {
+    return reports(new ArrayList<>(supervisors.keySet()));
+  }
+
+  /** One report per name, in order; null where the link did not answer in time. */
+  private List<LinkSupervisor.LinkReport> reports(List<String> names) {
+    List<CompletableFuture<LinkSupervisor.LinkReport>> asks = new ArrayList<>();
+    for (String name : names) {
+      ActorRef<LinkSupervisor.Command> supervisor = supervisors.get(name);
+      asks.add(
+          supervisor == null
+              ? CompletableFuture.completedFuture(null)
+              : AskPattern.<LinkSupervisor.Command, LinkSupervisor.LinkReport>ask(
+                      supervisor, LinkSupervisor.GetStatus::new, STATUS_TIMEOUT, system.scheduler())
+                  .toCompletableFuture()
+                  .exceptionally(e -> null));
+    }
+    return asks.stream().map(CompletableFuture::join).toList();
+  }
+
+  private DaemonStatus.LinkStatus unanswered(String name) {
+    LinkConfig link;
+    synchronized (this) {
+      link = config.links().stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
+    }
+    return new DaemonStatus.LinkStatus(
+        name,
+        link == null ? null : link.source(),
+        link == null ? null : link.target(),
+        LinkState.DEGRADED,
+        "the link's actors did not answer within " + STATUS_TIMEOUT.toSeconds() + " s",
+        0,
+        0,
+        List.of(),
+        List.of(),
+        null);
   }
 
   /**
@@ -324,11 +391,14 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     }
     closed = true;
     try {
-      CompletionStage<Done> drained =
+      CompletionStage<List<DaemonStatus.LinkStatus>> drained =
           AskPattern.ask(system, ReplicationGuardian.Shutdown::new, timeout, system.scheduler());
-      drained.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      finalStatuses =
+          drained.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("links did not drain within {}: {}", timeout, e.toString());
+      // Still stopping, they answer: their partitions that have not stopped are the undrained.
+      finalStatuses = status().links();
     } finally {
       system.terminate();
       try {
@@ -336,9 +406,12 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
       } catch (Exception e) {
         log.warn("actor system did not terminate in time: {}", e.toString());
       }
-      parts.closeAll();
+      parts.taskPool.shutdownNow();
+      if (finalStatuses == null) {
+        finalStatuses = List.of(); // the links did not answer: what they did is unknown
+      }
     }
-    undrained = undrainedPartitions();
+    undrained = undrainedPartitions(finalStatuses);
     if (!undrained.isEmpty()) {
       log.warn(
           "{} partition(s) stopped without the target confirming every send in flight (they go"
@@ -357,10 +430,12 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     return undrained;
   }
 
-  private List<String> undrainedPartitions() {
+  private static List<String> undrainedPartitions(List<DaemonStatus.LinkStatus> links) {
     List<String> names = new java.util.ArrayList<>();
-    for (LinkStatusBoard board : boards) {
-      DaemonStatus.LinkStatus link = board.snapshot();
+    for (DaemonStatus.LinkStatus link : links) {
+      if (link.state() != LinkState.STOPPED && link.topics().isEmpty()) {
+        names.add(link.name() + ": the link did not stop (" + link.lastError() + ")");
+      }
       for (DaemonStatus.TopicStatus topic : link.topics()) {
         if (topic.state() != TopicState.STOPPED) {
           names.add(
@@ -421,19 +496,5 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
   @Override
   public void close() {
     shutdown(Duration.ofSeconds(30));
-  }
-
-  private static void closeAll(
-      Map<String, PulsarClient> clients, Map<String, PulsarAdmin> admins, Timer clientTimer) {
-    admins.values().forEach(PulsarAdmin::close);
-    // close() of a client waits about 2 s for its event loop; close them all at once.
-    CompletableFuture<?>[] closing =
-        clients.values().stream().map(PulsarClient::closeAsync).toArray(CompletableFuture[]::new);
-    try {
-      CompletableFuture.allOf(closing).get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.debug("closing clients: {}", e.toString());
-    }
-    clientTimer.stop(); // the clients leave a timer they were given running
   }
 }

@@ -20,28 +20,28 @@ final class ReplicationGuardian {
 
   sealed interface Command {}
 
-  /** Drain every link, then reply. */
-  record Shutdown(ActorRef<Done> replyTo) implements Command {}
+  /** Drain every link, then reply with their final statuses. */
+  record Shutdown(ActorRef<List<DaemonStatus.LinkStatus>> replyTo) implements Command {}
 
   /** The supervisors, by link name. */
   record GetLinks(ActorRef<Map<String, ActorRef<LinkSupervisor.Command>>> replyTo)
       implements Command {}
 
   /** Start one more link; replies with its supervisor. */
-  record StartLink(LinkStart start, ActorRef<ActorRef<LinkSupervisor.Command>> replyTo)
+  record StartLink(LinkSupervisor.Runtime start, ActorRef<ActorRef<LinkSupervisor.Command>> replyTo)
       implements Command {}
 
   /** Drain and stop one link; replies once it stopped (at once if there is none of that name). */
   record StopLink(String link, ActorRef<Done> replyTo) implements Command {}
 
-  private record LinkStopped(String link) implements Command {}
-
-  record LinkStart(LinkSupervisor.Runtime runtime, LinkStatusBoard board) {}
+  private record LinkStopped(String link, DaemonStatus.LinkStatus last) implements Command {}
 
   private final ActorContext<Command> context;
   private final Map<String, ActorRef<LinkSupervisor.Command>> links = new LinkedHashMap<>();
   private final Map<String, List<ActorRef<Done>>> stopping = new HashMap<>();
   private final ActorRef<LinkSupervisor.Stopped> stoppedAdapter;
+  // The final statuses of the links stopped by a shutdown.
+  private final List<DaemonStatus.LinkStatus> finals = new ArrayList<>();
   // Actor names must be unique while the previous child of a re-added link still terminates.
   private int spawned;
 
@@ -50,10 +50,11 @@ final class ReplicationGuardian {
     // One adapter for all links: the reply names the link.
     this.stoppedAdapter =
         context.messageAdapter(
-            LinkSupervisor.Stopped.class, stopped -> new LinkStopped(stopped.link()));
+            LinkSupervisor.Stopped.class,
+            stopped -> new LinkStopped(stopped.link(), stopped.last()));
   }
 
-  static Behavior<Command> create(List<LinkStart> starts) {
+  static Behavior<Command> create(List<LinkSupervisor.Runtime> starts) {
     return Behaviors.setup(
         ctx -> {
           ReplicationGuardian guardian = new ReplicationGuardian(ctx);
@@ -62,11 +63,11 @@ final class ReplicationGuardian {
         });
   }
 
-  private ActorRef<LinkSupervisor.Command> start(LinkStart start) {
-    String name = start.runtime().link().name();
+  private ActorRef<LinkSupervisor.Command> start(LinkSupervisor.Runtime start) {
+    String name = start.link().name();
     ActorRef<LinkSupervisor.Command> supervisor =
         context.spawn(
-            LinkSupervisor.create(start.runtime(), start.board()),
+            LinkSupervisor.create(start),
             "link-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + (spawned++));
     links.put(name, supervisor);
     return supervisor;
@@ -122,14 +123,14 @@ final class ReplicationGuardian {
     }
   }
 
-  private Behavior<Command> shuttingDown(ActorRef<Done> replyTo) {
+  private Behavior<Command> shuttingDown(ActorRef<List<DaemonStatus.LinkStatus>> replyTo) {
     if (links.isEmpty()) {
-      replyTo.tell(Done.getInstance());
+      replyTo.tell(List.copyOf(finals));
       return Behaviors.receive(Command.class)
           .onMessage(
               Shutdown.class,
               msg -> {
-                msg.replyTo().tell(Done.getInstance());
+                msg.replyTo().tell(List.copyOf(finals));
                 return Behaviors.same();
               })
           .onAnyMessage(msg -> Behaviors.same())
@@ -140,12 +141,13 @@ final class ReplicationGuardian {
             LinkStopped.class,
             msg -> {
               onLinkStopped(msg.link());
+              finals.add(msg.last());
               return shuttingDown(replyTo);
             })
         .onMessage(
             Shutdown.class,
             msg -> {
-              msg.replyTo().tell(Done.getInstance());
+              msg.replyTo().tell(List.of()); // the first shutdown has the statuses
               return Behaviors.same();
             })
         .onAnyMessage(msg -> Behaviors.same())

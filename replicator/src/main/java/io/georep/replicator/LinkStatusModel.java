@@ -2,28 +2,27 @@ package io.georep.replicator;
 
 import io.georep.config.LinkConfig;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a link shows to the status API: its partitions' metrics and the link-level error. Written by
- * the link's actors, read by the HTTP threads.
+ * What a link's status is made of: its partitions' metrics, whether its source has been listed, its
+ * link-level error and its control state. Owned by the link's {@link LinkSupervisor} and used on
+ * its thread only; others get an immutable {@link #snapshot()} by asking the supervisor ({@link
+ * LinkSupervisor.GetStatus}). The partitions' metrics are written by their replicators (atomics,
+ * which the Prometheus scrape reads too).
  */
-final class LinkStatusBoard {
+final class LinkStatusModel {
   private final LinkConfig link;
-  private final Map<String, PartitionReplicatorMetrics> partitions = new ConcurrentHashMap<>();
-  private volatile String lastError;
-  private volatile boolean discovered;
-  private volatile boolean stopped;
-  private volatile LinkControl.ControlState control = LinkControl.ControlState.ACTIVE;
+  private final Map<String, PartitionReplicatorMetrics> partitions = new HashMap<>();
+  private String lastError;
+  private boolean discovered;
+  private boolean stopped;
+  private LinkControl.ControlState control = LinkControl.ControlState.ACTIVE;
 
-  LinkStatusBoard(LinkConfig link) {
+  LinkStatusModel(LinkConfig link) {
     this.link = link;
-  }
-
-  String name() {
-    return link.name();
   }
 
   Map<String, PartitionReplicatorMetrics> partitions() {
@@ -47,10 +46,6 @@ final class LinkStatusBoard {
     this.control = state;
   }
 
-  LinkControl.ControlState control() {
-    return control;
-  }
-
   void stopped() {
     this.stopped = true;
   }
@@ -61,17 +56,19 @@ final class LinkStatusBoard {
             .map(PartitionReplicatorMetrics::snapshot)
             .sorted(Comparator.comparing(DaemonStatus.TopicStatus::sourceTopic))
             .toList();
-    String state;
+    LinkState state;
     if (stopped) {
-      state = "STOPPED";
-    } else if (control != LinkControl.ControlState.ACTIVE) {
-      state = control.name(); // PAUSED or FENCED: an operator's doing, shown before any error
+      state = LinkState.STOPPED;
+    } else if (control == LinkControl.ControlState.PAUSED) {
+      state = LinkState.PAUSED; // an operator's doing, shown before any error
+    } else if (control == LinkControl.ControlState.FENCED) {
+      state = LinkState.FENCED;
     } else if (lastError != null || topics.stream().anyMatch(t -> t.state() == TopicState.ERROR)) {
-      state = "DEGRADED";
+      state = LinkState.DEGRADED;
     } else if (!discovered) {
-      state = "STARTING";
+      state = LinkState.STARTING;
     } else {
-      state = "RUNNING";
+      state = LinkState.RUNNING;
     }
     return new DaemonStatus.LinkStatus(
         link.name(),

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LinkStatusBoardTest {
+class LinkStatusModelTest {
   private static final String P0 = "persistent://sales/orders/orders-partition-0";
   private static final String P1 = "persistent://sales/orders/orders-partition-1";
 
@@ -25,7 +25,7 @@ class LinkStatusBoardTest {
           MappingConfig.identity(),
           new StartPosition.Earliest(),
           LinkOptions.defaults());
-  private final LinkStatusBoard board = new LinkStatusBoard(link);
+  private final LinkStatusModel board = new LinkStatusModel(link);
 
   private PartitionReplicatorMetrics partition(String topic) {
     PartitionReplicatorMetrics m =
@@ -36,9 +36,9 @@ class LinkStatusBoardTest {
 
   @Test
   void linkIsStartingUntilTheFirstListingThenRunning() {
-    assertThat(board.snapshot().state()).isEqualTo("STARTING");
+    assertThat(board.snapshot().state()).isEqualTo(LinkState.STARTING);
     board.discovered();
-    assertThat(board.snapshot().state()).isEqualTo("RUNNING");
+    assertThat(board.snapshot().state()).isEqualTo(LinkState.RUNNING);
   }
 
   @Test
@@ -69,7 +69,7 @@ class LinkStatusBoardTest {
 
     DaemonStatus.LinkStatus status = board.snapshot();
 
-    assertThat(status.state()).isEqualTo("DEGRADED");
+    assertThat(status.state()).isEqualTo(LinkState.DEGRADED);
     assertThat(status.topics().get(0).state()).isEqualTo(TopicState.ERROR);
     assertThat(status.topics().get(0).lastError()).isEqualTo("send: TopicDoesNotExist");
     assertThat(status.topics().get(0).lastErrorAt()).isNotNull();
