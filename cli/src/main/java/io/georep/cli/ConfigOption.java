@@ -4,6 +4,7 @@ import io.georep.config.ConfigException;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
+import io.georep.daemon.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import io.georep.daemon.Plural;
 import io.georep.migrator.SyncProgress;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -2,6 +2,9 @@ package io.georep.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.daemon.Json;
+import io.georep.daemon.OperationFailedException;
+import io.georep.daemon.StatusServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

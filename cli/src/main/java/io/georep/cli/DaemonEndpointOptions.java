@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import io.georep.daemon.PemFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,11 @@
 package io.georep.cli;
 
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.GeorepException;
 import java.net.URI;
 
 /** No georep daemon answers at the URL a command was given. Exit code 4. */
-public final class DaemonUnreachableException extends GeorepCliException {
+public final class DaemonUnreachableException extends GeorepException {
 
   DaemonUnreachableException(URI url, Throwable cause) {
     super("no georep daemon answers at " + url + " (is it running? check --url)", cause);

@@ -1,5 +1,7 @@
 package io.georep.cli;
 
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.GeorepException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -7,10 +9,10 @@ import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where a failed command becomes output and an exit code: a {@link
- * GeorepCliException} carries its own code, a {@link CommandLine.ParameterException} is a usage
- * error, anything else a runtime failure. Prints {@code error: <message>} on stderr, the
- * exception's detail lines under it, and the stack trace only with {@code --verbose}.
+ * The one place where a failed command becomes output and an exit code: a {@link GeorepException}
+ * carries its own code, a {@link CommandLine.ParameterException} is a usage error, anything else a
+ * runtime failure. Prints {@code error: <message>} on stderr, the exception's detail lines under
+ * it, and the stack trace only with {@code --verbose}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
 
@@ -19,7 +21,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IExitCodeExcepti
       Exception exception, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
     err.println("error: " + message(exception));
-    if (exception instanceof GeorepCliException cliException) {
+    if (exception instanceof GeorepException cliException) {
       cliException.details().forEach(line -> err.println("  - " + line));
     }
     if (verbose(parseResult)) {
@@ -31,7 +33,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IExitCodeExcepti
 
   @Override
   public int getExitCode(Throwable exception) {
-    if (exception instanceof GeorepCliException cliException) {
+    if (exception instanceof GeorepException cliException) {
       return cliException.exitCode();
     }
     if (exception instanceof CommandLine.ParameterException) {

@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import io.georep.daemon.ExitCodes;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,9 @@
 package io.georep.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.LinkControlApi;
+import io.georep.daemon.Plural;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;

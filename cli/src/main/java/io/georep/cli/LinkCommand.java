@@ -1,5 +1,6 @@
 package io.georep.cli;
 
+import io.georep.daemon.StatusServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,7 @@
 package io.georep.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.daemon.ExitCodes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;

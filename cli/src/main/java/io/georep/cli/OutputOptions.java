@@ -1,6 +1,7 @@
 package io.georep.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.georep.daemon.Json;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 import org.snakeyaml.engine.v2.api.Dump;

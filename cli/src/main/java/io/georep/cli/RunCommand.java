@@ -1,6 +1,10 @@
 package io.georep.cli;
 
 import io.georep.config.GeorepConfig;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.HostPort;
+import io.georep.daemon.InvalidConfigException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--http-listen",
       paramLabel = "HOST:PORT",
-      converter = HostPort.Converter.class,
+      converter = HostPortConverter.class,
       description =
           "Where to serve /metrics, /health, /ready, /api/v1/status and the control API; overrides"
               + " http.listen of the configuration (default 127.0.0.1:9464). Port 0 takes any free"

@@ -3,6 +3,10 @@ package io.georep.cli;
 import io.georep.config.ConfigException;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.HostPort;
+import io.georep.daemon.OperationFailedException;
 import io.georep.replicator.DaemonStatus;
 import io.georep.testkit.KeyedWorkload;
 import io.georep.testkit.PulsarCluster;
@@ -72,7 +76,7 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(
       names = "--http-listen",
       defaultValue = "127.0.0.1:0",
-      converter = HostPort.Converter.class,
+      converter = HostPortConverter.class,
       description = "The daemon's HTTP endpoint (default: a free port on loopback).")
   HostPort httpListen;
 

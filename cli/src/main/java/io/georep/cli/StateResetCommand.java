@@ -2,6 +2,9 @@ package io.georep.cli;
 
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.OperationFailedException;
+import io.georep.daemon.Plural;
 import io.georep.state.Checkpoint;
 import io.georep.state.SourcePartition;
 import io.georep.state.StateStore;

@@ -2,6 +2,7 @@ package io.georep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.daemon.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class GeorepTest {

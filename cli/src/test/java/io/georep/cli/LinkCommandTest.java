@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.georep.config.HttpConfig;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.FakeLinkControl;
+import io.georep.daemon.HostPort;
+import io.georep.daemon.Json;
+import io.georep.daemon.SampleStatus;
+import io.georep.daemon.StatusServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;

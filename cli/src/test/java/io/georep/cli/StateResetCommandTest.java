@@ -2,6 +2,7 @@ package io.georep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.georep.daemon.ExitCodes;
 import io.georep.state.Checkpoint;
 import io.georep.state.Position;
 import io.georep.state.PositionRun;

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.georep.config.HttpConfig;
 import io.georep.config.HttpTlsConfig;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.FakeLinkControl;
+import io.georep.daemon.HostPort;
+import io.georep.daemon.OperationFailedException;
+import io.georep.daemon.PemFiles;
+import io.georep.daemon.SampleStatus;
+import io.georep.daemon.StatusServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.FileInputStream;

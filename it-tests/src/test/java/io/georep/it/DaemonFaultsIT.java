@@ -127,10 +127,10 @@ class DaemonFaultsIT {
       try (PulsarClient source = east.newClient();
           PulsarClient target = west.newClient();
           Producer<byte[]> producer = source.newProducer(Schema.BYTES).topic(topic).create();
-          io.georep.cli.DaemonRunner runner =
-              io.georep.cli.DaemonRunner.start(
+          io.georep.daemon.DaemonRunner runner =
+              io.georep.daemon.DaemonRunner.start(
                   io.georep.config.ConfigLoader.parse(yaml, "faults-it", java.util.Map.of()),
-                  new io.georep.cli.HostPort("127.0.0.1", 0))) {
+                  new io.georep.daemon.HostPort("127.0.0.1", 0))) {
         send(producer, 0, 200);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -231,10 +231,10 @@ class DaemonFaultsIT {
         // Without batching the round-robin router moves on with every message.
         Producer<byte[]> producer =
             source.newProducer(Schema.BYTES).topic(topic).enableBatching(false).create();
-        io.georep.cli.DaemonRunner runner =
-            io.georep.cli.DaemonRunner.start(
+        io.georep.daemon.DaemonRunner runner =
+            io.georep.daemon.DaemonRunner.start(
                 io.georep.config.ConfigLoader.parse(yaml, "faults-it", java.util.Map.of()),
-                new io.georep.cli.HostPort("127.0.0.1", 0))) {
+                new io.georep.daemon.HostPort("127.0.0.1", 0))) {
       await("every partition running")
           .atMost(Duration.ofSeconds(60))
           .until(() -> running(runner) == partitions);
@@ -301,7 +301,7 @@ class DaemonFaultsIT {
     return requests;
   }
 
-  private static int running(io.georep.cli.DaemonRunner runner) {
+  private static int running(io.georep.daemon.DaemonRunner runner) {
     return (int)
         runner.status().links().stream()
             .flatMap(l -> l.topics().stream())
@@ -309,14 +309,14 @@ class DaemonFaultsIT {
             .count();
   }
 
-  private static int restarts(io.georep.cli.DaemonRunner runner) {
+  private static int restarts(io.georep.daemon.DaemonRunner runner) {
     return runner.status().links().stream()
         .flatMap(l -> l.topics().stream())
         .mapToInt(io.georep.replicator.DaemonStatus.TopicStatus::restarts)
         .sum();
   }
 
-  private static boolean inError(io.georep.cli.DaemonRunner runner) {
+  private static boolean inError(io.georep.daemon.DaemonRunner runner) {
     return runner.status().links().get(0).topics().stream()
         .anyMatch(t -> t.state() == io.georep.replicator.TopicState.ERROR);
   }

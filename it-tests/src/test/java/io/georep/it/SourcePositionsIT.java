@@ -2,8 +2,8 @@ package io.georep.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.georep.cli.DaemonRunner;
-import io.georep.cli.HostPort;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.Forwarding;
 import io.georep.replicator.TopicState;

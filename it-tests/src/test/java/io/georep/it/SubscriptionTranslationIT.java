@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.georep.cli.DaemonRunner;
+import io.georep.daemon.DaemonRunner;
 import io.georep.cli.Georep;
-import io.georep.cli.HostPort;
+import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
 import io.georep.replicator.Provenance;

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import io.georep.replicator.LinkControl;
 import java.time.Duration;
@@ -14,17 +14,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * fence and unfence change a state it keeps (resume of a fenced link is refused, as the engine
  * would); drain answers {@link #drained}. Every call is recorded in {@link #calls}.
  */
-final class FakeLinkControl implements LinkControl {
-  static final List<String> LINKS = List.of("east-to-west");
+public final class FakeLinkControl implements LinkControl {
+  public static final List<String> LINKS = List.of("east-to-west");
 
-  final Map<String, ControlState> states = new ConcurrentHashMap<>();
-  final List<String> calls = new CopyOnWriteArrayList<>();
-  volatile boolean drained = true;
+  public final Map<String, ControlState> states = new ConcurrentHashMap<>();
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+  public volatile boolean drained = true;
 
   /** When set, the next calls return it instead (e.g. a future that never completes). */
-  volatile CompletableFuture<?> override;
+  public volatile CompletableFuture<?> override;
 
-  FakeLinkControl() {
+  public FakeLinkControl() {
     LINKS.forEach(link -> states.put(link, ControlState.ACTIVE));
   }
 

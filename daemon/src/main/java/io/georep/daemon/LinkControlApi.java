@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The control API under {@code /api/v1/links}, on {@link LinkControl}:
@@ -49,12 +48,12 @@ import picocli.CommandLine.TypeConversionException;
  * completes, so no HTTP thread waits for the daemon. {@link StatusServer} checks the bearer token
  * before a call gets here.
  */
-final class LinkControlApi {
-  static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration MAX_DRAIN_TIMEOUT = Duration.ofHours(1);
+public final class LinkControlApi {
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration MAX_DRAIN_TIMEOUT = Duration.ofHours(1);
 
   /** How long a call other than drain may take before it answers 504. */
-  static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
+  public static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(LinkControlApi.class);
   private static final int MAX_BODY_BYTES = 16 * 1024;
@@ -65,7 +64,7 @@ final class LinkControlApi {
    * while no partition's backlog has been read; {@code maxLagMillis} is the largest lag of its
    * partitions.
    */
-  record LinkSummary(
+  public record LinkSummary(
       String name,
       String source,
       String target,
@@ -78,10 +77,10 @@ final class LinkControlApi {
       String lastError) {}
 
   /** One link and its partitions. */
-  record LinkDetail(LinkSummary link, List<TopicStatus> topics) {}
+  public record LinkDetail(LinkSummary link, List<TopicStatus> topics) {}
 
   /** {@link LinkControl.DrainOutcome} as JSON: the wait in milliseconds. */
-  record DrainReply(
+  public record DrainReply(
       String link,
       boolean drained,
       long waitedMillis,
@@ -258,8 +257,8 @@ final class LinkControlApi {
     }
     Duration timeout;
     try {
-      timeout = new DurationConverter().convert(text);
-    } catch (TypeConversionException e) {
+      timeout = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new BadRequest(400, "timeout: " + e.getMessage());
     }
     if (timeout.isZero() || timeout.compareTo(MAX_DRAIN_TIMEOUT) > 0) {
@@ -397,7 +396,7 @@ final class LinkControlApi {
   }
 
   /** A failure's message, or its type when it has none; never its stack trace. */
-  static String describe(Throwable failure) {
+  public static String describe(Throwable failure) {
     String message = failure.getMessage();
     return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
   }

@@ -1,10 +1,10 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 /** "1 link", "2 links". */
-final class Plural {
+public final class Plural {
   private Plural() {}
 
-  static String of(long count, String noun) {
+  public static String of(long count, String noun) {
     return count + " " + (count == 1 ? noun : noun + "s");
   }
 }

@@ -1,10 +1,8 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import io.georep.config.HttpConfig;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * A TCP listen address, written {@code host:port} ({@code [::1]:9464} for IPv6). Port 0 means any
@@ -66,17 +64,5 @@ public record HostPort(String host, int port) {
   @Override
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  /** For picocli: a malformed value is a usage error. */
-  static final class Converter implements ITypeConverter<HostPort> {
-    @Override
-    public HostPort convert(String value) {
-      try {
-        return parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.DaemonStatus.LinkStatus;
@@ -8,15 +8,15 @@ import java.time.Instant;
 import java.util.List;
 
 /** A daemon status as a running daemon could report it: one link, a healthy and a failing topic. */
-final class SampleStatus {
-  static final String ORDERS = "persistent://public/default/orders";
-  static final String ORDERS_TARGET = "persistent://public/archive/orders";
-  static final String PAYMENTS = "persistent://public/default/payments";
-  static final String PAYMENTS_ERROR = "Namespace public/archive does not exist";
+public final class SampleStatus {
+  public static final String ORDERS = "persistent://public/default/orders";
+  public static final String ORDERS_TARGET = "persistent://public/archive/orders";
+  public static final String PAYMENTS = "persistent://public/default/payments";
+  public static final String PAYMENTS_ERROR = "Namespace public/archive does not exist";
 
   private SampleStatus() {}
 
-  static DaemonStatus create(boolean ready) {
+  public static DaemonStatus create(boolean ready) {
     TopicStatus orders =
         new TopicStatus(
             ORDERS,

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import io.georep.config.ConfigException;
 import io.georep.config.ConfigProblem;
@@ -8,10 +8,10 @@ import java.util.List;
  * The configuration file is missing, unreadable or has problems: exit code 1. The message is {@code
  * <file>: N problems}, the details one line per problem.
  */
-public final class InvalidConfigException extends GeorepCliException {
+public final class InvalidConfigException extends GeorepException {
   private final List<String> problems;
 
-  InvalidConfigException(String file, List<ConfigProblem> problems, ConfigException cause) {
+  public InvalidConfigException(String file, List<ConfigProblem> problems, ConfigException cause) {
     super(file + ": " + Plural.of(problems.size(), "problem"), cause);
     this.problems = problems.stream().map(ConfigProblem::toString).toList();
   }

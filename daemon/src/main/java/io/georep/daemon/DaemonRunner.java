@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import io.georep.config.ConfigException;
 import io.georep.config.ConfigLoader;

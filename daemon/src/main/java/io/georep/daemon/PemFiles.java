@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * trusts. Other key forms ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE KEY}, encrypted
  * keys) are refused with the {@code openssl} command that converts them.
  */
-final class PemFiles {
+public final class PemFiles {
   private static final Pattern PRIVATE_KEY =
       Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519");
@@ -41,7 +41,7 @@ final class PemFiles {
    *
    * @throws OperationFailedException naming the file and what is wrong with it
    */
-  static SSLContext serverContext(Path certFile, Path keyFile) {
+  public static SSLContext serverContext(Path certFile, Path keyFile) {
     List<Certificate> chain = certificates(certFile);
     PrivateKey key = privateKey(keyFile);
     try {
@@ -65,7 +65,7 @@ final class PemFiles {
    *
    * @throws OperationFailedException naming the file and what is wrong with it
    */
-  static SSLContext trusting(Path caFile) {
+  public static SSLContext trusting(Path caFile) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.time.Instant;
 
 /** The JSON mapping of the status API: records as objects, instants as ISO-8601 strings. */
-final class Json {
-  static final ObjectMapper MAPPER =
+public final class Json {
+  public static final ObjectMapper MAPPER =
       new ObjectMapper().registerModule(new SimpleModule("georep").addSerializer(new InstantIso()));
 
   private Json() {}

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class ExitCodes {
   private ExitCodes() {}
 
   /** Each code and what it means, in the form picocli's {@code exitCodeList} takes. */
-  static Map<String, String> descriptions() {
+  public static Map<String, String> descriptions() {
     Map<String, String> descriptions = new LinkedHashMap<>();
     descriptions.put(String.valueOf(OK), "success");
     descriptions.put(

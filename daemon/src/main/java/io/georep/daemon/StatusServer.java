@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusServer implements AutoCloseable {
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-  static final String JSON_CONTENT_TYPE = "application/json";
-  static final String LINKS_PATH = "/api/v1/links";
-  static final String RELOAD_PATH = "/api/v1/reload";
+  public static final String JSON_CONTENT_TYPE = "application/json";
+  public static final String LINKS_PATH = "/api/v1/links";
+  public static final String RELOAD_PATH = "/api/v1/reload";
 
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
   private static final int THREADS = 16;

@@ -1,4 +1,4 @@
-package io.georep.cli;
+package io.georep.daemon;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * token until it can (fail closed). Tokens are kept only as SHA-256 digests and compared in
  * constant time; they are never logged.
  */
-final class TokenFile {
+public final class TokenFile {
   private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
 
   /** What a request's {@code Authorization} header amounts to. */
