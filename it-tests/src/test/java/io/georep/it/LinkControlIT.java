@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.georep.daemon.DaemonRunner;
-import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.HostPort;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.LinkControl;
 import io.georep.replicator.TopicState;

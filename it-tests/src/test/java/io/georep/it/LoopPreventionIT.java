@@ -3,9 +3,9 @@ package io.georep.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.georep.config.ConfigLoader;
 import io.georep.daemon.DaemonRunner;
 import io.georep.daemon.HostPort;
-import io.georep.config.ConfigLoader;
 import io.georep.replicator.Provenance;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;

@@ -1,16 +1,15 @@
 package io.georep.it;
 
-import io.georep.daemon.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.georep.daemon.DaemonRunner;
-import io.georep.cli.ExitCodes;
 import io.georep.cli.Georep;
-import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.ExitCodes;
+import io.georep.daemon.HostPort;
 import io.georep.replicator.DaemonStatus;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;

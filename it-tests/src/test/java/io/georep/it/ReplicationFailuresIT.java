@@ -3,10 +3,10 @@ package io.georep.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.georep.daemon.DaemonRunner;
-import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.HostPort;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.TopicState;
 import io.georep.testkit.KeyedWorkload;

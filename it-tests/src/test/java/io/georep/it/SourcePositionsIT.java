@@ -2,10 +2,10 @@ package io.georep.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.georep.daemon.DaemonRunner;
-import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.Forwarding;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.HostPort;
 import io.georep.replicator.TopicState;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;

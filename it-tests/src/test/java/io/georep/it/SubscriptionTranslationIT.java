@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.georep.daemon.DaemonRunner;
 import io.georep.cli.Georep;
-import io.georep.daemon.HostPort;
 import io.georep.config.ConfigLoader;
 import io.georep.config.GeorepConfig;
+import io.georep.daemon.DaemonRunner;
+import io.georep.daemon.HostPort;
 import io.georep.replicator.Provenance;
 import io.georep.testkit.PulsarCluster;
 import io.georep.testkit.PulsarClusterSpec;
