@@ -5,6 +5,7 @@ import io.georep.config.ConfigLoader;
 import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
 import io.georep.migrator.MetadataSyncScheduler;
+import io.georep.migrator.TargetTopicsApplier;
 import io.georep.migrator.subscriptions.SubscriptionSyncService;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.ReplicationDaemon;
@@ -168,7 +169,12 @@ public final class DaemonRunner implements AutoCloseable {
       GeorepConfig config, StateStore store, PrometheusMeterRegistry registry) {
     try {
       return ReplicationDaemon.start(
-          config, store.checkpoints(), store.positionMap(), store.linkFences(), registry);
+          config,
+          store.checkpoints(),
+          store.positionMap(),
+          store.linkFences(),
+          registry,
+          TargetTopicsApplier::new);
     } catch (RuntimeException e) {
       throw new OperationFailedException("cannot start replication: " + e.getMessage(), e);
     }

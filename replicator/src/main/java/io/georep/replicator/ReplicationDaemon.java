@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,6 +65,8 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     final Map<String, PulsarClient> clients = new LinkedHashMap<>();
     final Map<String, Long> clientLimits = new HashMap<>();
     final Map<String, PulsarAdmin> admins = new LinkedHashMap<>();
+    final Function<PulsarAdmin, TargetTopics> targetTopicsOf;
+    final Map<String, TargetTopics> targetTopics = new HashMap<>();
     final Map<String, ClusterConfig> clusters = new HashMap<>();
 
     Parts(
@@ -71,12 +74,14 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
         PositionMap positionMap,
         LinkFences fences,
         MeterRegistry registry,
-        ReceiveQueueBudget receiveQueues) {
+        ReceiveQueueBudget receiveQueues,
+        Function<PulsarAdmin, TargetTopics> targetTopicsOf) {
       this.checkpoints = checkpoints;
       this.positionMap = positionMap;
       this.fences = fences;
       this.registry = registry;
       this.receiveQueues = receiveQueues;
+      this.targetTopicsOf = targetTopicsOf;
     }
 
     LinkSupervisor.Runtime runtimeFor(LinkConfig link, GeorepConfig config) {
@@ -87,7 +92,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
           client(source, config),
           admin(source),
           client(target, config),
-          admin(target),
+          targetTopics.computeIfAbsent(target.name(), n -> targetTopicsOf.apply(admin(target))),
           checkpoints,
           positionMap,
           registry,
@@ -113,6 +118,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
 
     /** Closes the clients of {@code cluster}; the next link on it creates new ones. */
     void closeClientsOf(String cluster) {
+      targetTopics.remove(cluster);
       PulsarAdmin admin = admins.remove(cluster);
       if (admin != null) {
         admin.close();
@@ -137,13 +143,19 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     this.config = config;
   }
 
-  /** Starts every link of the config. */
+  /**
+   * Starts every link of the config.
+   *
+   * @param targetTopicsOf what makes the target topics of the links writing to a cluster, on that
+   *     cluster's admin client (the migrator's {@code TargetTopicsApplier})
+   */
   public static ReplicationDaemon start(
       GeorepConfig config,
       CheckpointStore checkpoints,
       PositionMap positionMap,
       LinkFences fences,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Function<PulsarAdmin, TargetTopics> targetTopicsOf) {
     // One budget for the source consumers of all links, in both forwarding modes: what their
     // receive queues hold shares the process's direct memory.
     Parts parts =
@@ -152,7 +164,8 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
             positionMap,
             fences,
             registry,
-            new ReceiveQueueBudget(config.limits().receiveQueueBytes()));
+            new ReceiveQueueBudget(config.limits().receiveQueueBytes()),
+            targetTopicsOf);
     List<ReplicationGuardian.LinkStart> starts = new ArrayList<>();
     List<LinkStatusBoard> boards = new ArrayList<>();
     try {
