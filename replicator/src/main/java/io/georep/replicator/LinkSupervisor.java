@@ -63,8 +63,12 @@ public final class LinkSupervisor {
   /** Listing the source topics failed; the link keeps what runs and shows the reason. */
   public record DiscoveryFailed(String reason) implements Command {}
 
-  /** georep's cursor backlog per source partition. */
-  public record BacklogsRead(Map<String, Long> backlogs) implements Command {}
+  /**
+   * georep's cursor backlog per source partition, and the source topics whose backlog could not be
+   * read (with the reason): theirs is unknown now.
+   */
+  public record BacklogsRead(Map<String, Long> backlogs, Map<String, String> unread)
+      implements Command {}
 
   /** Drain every partition, then reply. */
   public record Stop(ActorRef<Stopped> replyTo) implements Command {}
@@ -293,6 +297,19 @@ public final class LinkSupervisor {
               PartitionReplicatorMetrics metrics = board.partitions().get(partition);
               if (metrics != null) {
                 metrics.backlog(backlog);
+              }
+            });
+    // Not the last figure read, which may be long gone: unknown, as before the first read (the
+    // lister warned, naming the topic).
+    board
+        .partitions()
+        .forEach(
+            (partition, metrics) -> {
+              // A topic in scope is listed by its base name, or alone when the scope names one
+              // partition.
+              if (msg.unread().containsKey(partition)
+                  || msg.unread().containsKey(TopicName.get(partition).getPartitionedTopicName())) {
+                metrics.backlog(-1);
               }
             });
     return Behaviors.same();
