@@ -204,9 +204,9 @@ final class SyncOperationRunner {
    * Why a partitioned {@code topic} cannot be created beside the namespace's other
    * (non-partitioned) topics {@code namespaceTopics}, if it cannot: a non-partitioned topic of that
    * name (e.g. auto-created by a client), or topics named like its partitions that exist on their
-   * own (a producer wrote to a partition after the partitioned topic was deleted, and the broker
-   * created it). The broker refuses to create the partitioned topic over them, and what they hold
-   * is for an operator to look at, not for georep to delete.
+   * own (a producer wrote to a partition while the partitioned topic did not exist, e.g. after it
+   * was deleted, and the broker created it). The broker refuses to create the partitioned topic
+   * over them, and what they hold is for an operator to look at, not for georep to delete.
    */
   static Optional<String> refusal(String topic, int partitions, List<String> namespaceTopics) {
     List<String> orphans =
@@ -219,9 +219,9 @@ final class SyncOperationRunner {
           topic
               + " does not exist on the target, but "
               + String.join(", ", orphans)
-              + " exist as topics of their own (a producer wrote to them after "
+              + " exist as topics of their own (a producer wrote to them while "
               + topic
-              + " was deleted); the broker refuses to create "
+              + " did not exist); the broker refuses to create "
               + topic
               + " over them: look at what they hold, delete them, and georep creates "
               + topic

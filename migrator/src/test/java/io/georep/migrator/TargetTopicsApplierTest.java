@@ -54,9 +54,9 @@ class TargetTopicsApplierTest {
                             + "-partition-0, "
                             + TOPIC
                             + "-partition-1 exist as topics of their own (a producer wrote to"
-                            + " them after "
+                            + " them while "
                             + TOPIC
-                            + " was deleted); the broker refuses to create "
+                            + " did not exist); the broker refuses to create "
                             + TOPIC
                             + " over them: look at what they hold, delete them, and georep"
                             + " creates "
