@@ -175,29 +175,32 @@ final class SyncOperationRunner {
     return topics
         .createPartitionedTopicAsync(topic, create.partitions())
         .exceptionallyCompose(
-            error -> {
-              if (!(ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException)) {
-                return CompletableFuture.failedFuture(ClusterCalls.unwrap(error));
-              }
-              String namespace = TopicNames.namespaceOf(topic);
-              return topics
-                  .getPartitionedTopicListAsync(namespace)
-                  .thenCompose(
-                      partitioned ->
-                          partitioned.contains(topic)
-                              ? CompletableFuture.completedFuture(null)
-                              : topics
-                                  .getListAsync(namespace)
-                                  .thenApply(
-                                      all -> {
-                                        refusal(topic, create.partitions(), all)
-                                            .ifPresent(
-                                                reason -> {
-                                                  throw new IllegalStateException(reason);
-                                                });
-                                        return null;
-                                      }));
-            });
+            error ->
+                ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException
+                    ? afterConflict(create)
+                    : CompletableFuture.failedFuture(ClusterCalls.unwrap(error)));
+  }
+
+  /**
+   * Done when the partitioned topic exists (created meanwhile, or by an earlier run); else a
+   * failure naming what holds its name.
+   */
+  private CompletableFuture<Void> afterConflict(CreateTopic create) {
+    String namespace = TopicNames.namespaceOf(create.topic());
+    var topics = admin.topics();
+    return topics
+        .getPartitionedTopicListAsync(namespace)
+        .thenCompose(
+            partitioned ->
+                partitioned.contains(create.topic())
+                    ? CompletableFuture.completedFuture(List.<String>of())
+                    : topics.getListAsync(namespace))
+        .thenCompose(
+            namespaceTopics ->
+                refusal(create.topic(), create.partitions(), namespaceTopics)
+                    .<CompletableFuture<Void>>map(
+                        reason -> CompletableFuture.failedFuture(new IllegalStateException(reason)))
+                    .orElse(CompletableFuture.completedFuture(null)));
   }
 
   /**
