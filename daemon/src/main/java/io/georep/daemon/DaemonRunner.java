@@ -6,11 +6,13 @@ import io.georep.config.ConfigWarnings;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
 import io.georep.migrator.MetadataSyncTask;
+import io.georep.migrator.TargetTopicsApplier;
 import io.georep.migrator.subscriptions.SubscriptionSyncTask;
 import io.georep.replicator.ClusterConnections;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.LinkTask;
 import io.georep.replicator.ReplicationDaemon;
+import io.georep.replicator.TargetTopics;
 import io.georep.state.PositionMap;
 import io.georep.state.StateStore;
 import io.georep.state.StateStoreException;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,24 +178,33 @@ public final class DaemonRunner implements AutoCloseable {
           store.linkFences(),
           registry,
           connections,
-          linkTasks(store.positionMap(), registry));
+          linkAssembly(store.positionMap(), registry));
     } catch (RuntimeException e) {
       throw new OperationFailedException("cannot start replication: " + e.getMessage(), e);
     }
   }
 
   /**
-   * What each link runs beside its replicators: its metadata sync ({@code metadataSync: once |
-   * continuous}) and its subscription translation ({@code subscriptionSync}), on the daemon's
-   * clients.
+   * What each link gets from the migrator: its tasks, metadata sync ({@code metadataSync: once |
+   * continuous}) and subscription translation ({@code subscriptionSync}), on the daemon's clients;
+   * and the applier that creates its target topics and switches deduplication on.
    */
-  private static ReplicationDaemon.LinkAssembly linkTasks(
+  private static ReplicationDaemon.LinkAssembly linkAssembly(
       PositionMap positionMap, MeterRegistry registry) {
-    return (LinkConfig link, GeorepConfig config, ClusterConnections clients) -> {
-      List<LinkTask> tasks = new java.util.ArrayList<>();
-      MetadataSyncTask.of(link, config, clients, registry).ifPresent(tasks::add);
-      SubscriptionSyncTask.of(config, link, positionMap, clients, registry).ifPresent(tasks::add);
-      return tasks;
+    return new ReplicationDaemon.LinkAssembly() {
+      @Override
+      public List<LinkTask> tasksFor(
+          LinkConfig link, GeorepConfig config, ClusterConnections clients) {
+        List<LinkTask> tasks = new java.util.ArrayList<>();
+        MetadataSyncTask.of(link, config, clients, registry).ifPresent(tasks::add);
+        SubscriptionSyncTask.of(config, link, positionMap, clients, registry).ifPresent(tasks::add);
+        return tasks;
+      }
+
+      @Override
+      public TargetTopics targetTopicsOn(PulsarAdmin targetAdmin) {
+        return new TargetTopicsApplier(targetAdmin);
+      }
     };
   }
 

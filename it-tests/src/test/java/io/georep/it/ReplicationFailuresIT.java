@@ -87,6 +87,7 @@ class ReplicationFailuresIT {
         admin.namespaces().createNamespace("fail/corrupt");
         admin.namespaces().createNamespace("fail/deleted");
         admin.namespaces().createNamespace("fail/deleted-waits");
+        admin.namespaces().createNamespace("fail/orphans");
       }
     }
     try (PulsarAdmin east = clusters.get("east").newAdmin()) {
@@ -450,6 +451,75 @@ class ReplicationFailuresIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> topics(runner, "deleted-waits").get(0), t -> t.state() == TopicState.RUNNING);
+    }
+  }
+
+  @Test
+  void topicsStandingAloneUnderTheNamesOfTheTargetsPartitionsStopItUntilAnOperatorRemovesThem()
+      throws Exception {
+    PulsarCluster east = clusters.get("east");
+    PulsarCluster west = clusters.get("west");
+    String topic = "persistent://fail/orphans/orders";
+    String orphan = topic + "-partition-1";
+    try (PulsarAdmin eastAdmin = east.newAdmin();
+        PulsarClient westClient = west.newClient();
+        Producer<byte[]> stray = westClient.newProducer().topic(orphan).create()) {
+      eastAdmin.topics().createPartitionedTopic(topic, 2);
+      // Some producer writes to a partition's name while the partitioned topic does not exist:
+      // the broker creates it as a topic of its own.
+      stray.send("stray".getBytes(StandardCharsets.UTF_8));
+    }
+    GeorepConfig config = config(link("orphans", "west", "{ namespaces: [fail/orphans] }", ""));
+
+    try (PulsarClient eastClient = east.newClient();
+        PulsarClient westClient = west.newClient();
+        PulsarAdmin westAdmin = west.newAdmin();
+        KeyedWorkload workload = new KeyedWorkload(eastClient, "orphans", List.of(topic), 10, 100);
+        DaemonRunner runner = DaemonRunner.start(config, new HostPort("127.0.0.1", 0))) {
+      assertThat(westAdmin.topics().getList("fail/orphans")).containsExactly(orphan);
+      workload.send(300);
+
+      List<DaemonStatus.TopicStatus> refused =
+          await("both partitions of " + topic + " in ERROR")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> topicsOf(runner, "orphans", topic),
+                  ts -> ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.ERROR));
+      System.out.println("orphans: " + refused.get(0).lastError());
+      assertThat(refused)
+          .allSatisfy(
+              t -> {
+                assertThat(t.lastError())
+                    .startsWith(
+                        "target-topic: IllegalStateException: "
+                            + topic
+                            + " does not exist on the target, but "
+                            + orphan
+                            + " exist as topics of their own")
+                    .endsWith("delete them, and georep creates " + topic + " with 2 partitions");
+                assertThat(t.messagesForwarded()).isZero();
+              });
+      // Nothing was created or written beside them.
+      assertThat(westAdmin.topics().getList("fail/orphans")).containsExactly(orphan);
+      assertThat(westAdmin.topics().getPartitionedTopicList("fail/orphans")).isEmpty();
+
+      westAdmin.topics().delete(orphan, true);
+      // Read only once georep made the target topic: a reader that came first would auto-create
+      // it without partitions, which georep rightly refuses to write beside.
+      await("georep creates the partitioned target topic")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> westAdmin.topics().getPartitionedTopicList("fail/orphans").contains(topic));
+      ReplicationVerifier.Report report = awaitAll(westClient, workload, Map.of(), 300);
+      assertThat(report.missing()).isZero();
+      assertThat(report.orderViolations()).isZero();
+      assertThat(report.duplicated()).isZero();
+      assertThat(westAdmin.topics().getPartitionedTopicMetadata(topic).partitions).isEqualTo(2);
+      await("both partitions RUNNING")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> topicsOf(runner, "orphans", topic),
+              ts -> ts.size() == 2 && ts.stream().allMatch(t -> t.state() == TopicState.RUNNING));
     }
   }
 

@@ -21,34 +21,23 @@ import io.georep.migrator.SyncOperation.RevokeOnTopic;
 import io.georep.migrator.SyncOperation.SetNamespacePolicy;
 import io.georep.migrator.SyncOperation.SetTopicPolicy;
 import io.georep.migrator.SyncOperation.UpdateTenant;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
-import org.apache.pulsar.client.api.MessageId;
-import org.apache.pulsar.common.policies.data.AuthAction;
-import org.apache.pulsar.common.policies.data.TenantInfo;
-import org.apache.pulsar.common.schema.SchemaInfo;
-import org.apache.pulsar.common.schema.SchemaType;
 
 /**
  * Carries out the items of a plan that will apply through the target's admin API, many at once but
  * in the order {@link ApplySchedule} requires (tenants before namespaces before their settings
- * before topics before theirs; deletions last; one record changed by one request at a time). Every
- * call is idempotent: an object that already exists counts as created, so a second run after a
- * partial one finishes the job. A refusal for lack of permission stops the run (every later call
- * would be refused too): nothing more starts, and once what runs has ended the refusal is thrown.
- * Other failures are reported per item and the run goes on.
+ * before topics before theirs; deletions last; one record changed by one request at a time), each
+ * by the {@link SyncOperationRunner}, whose operations are idempotent: a second run after a partial
+ * one finishes the job. A refusal for lack of permission stops the run (every later call would be
+ * refused too): nothing more starts, and once what runs has ended the refusal is thrown. Other
+ * failures are reported per item and the run goes on.
  */
 final class MetadataApplier {
-  private final PulsarAdmin admin;
+  private final SyncOperationRunner operations;
   private final ClusterCalls calls;
   private final int parallelism;
 
@@ -56,7 +45,7 @@ final class MetadataApplier {
    * @param parallelism how many groups of operations run at once
    */
   MetadataApplier(PulsarAdmin admin, ClusterCalls calls, int parallelism) {
-    this.admin = admin;
+    this.operations = new SyncOperationRunner(admin);
     this.calls = calls;
     this.parallelism = parallelism;
   }
@@ -125,7 +114,7 @@ final class MetadataApplier {
   private CompletableFuture<ApplyResult> applyOne(PlanItem item) {
     CompletableFuture<String> started;
     try {
-      started = run(item.operation());
+      started = operations.run(item.operation());
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
@@ -143,227 +132,6 @@ final class MetadataApplier {
             throw failure;
           }
           return new ApplyResult(item, ApplyResult.Outcome.FAILED, failure.getMessage());
-        });
-  }
-
-  /** Runs one operation; answers null when done, or why it was skipped. */
-  private CompletableFuture<String> run(SyncOperation operation) {
-    if (operation instanceof Impossible impossible) {
-      return CompletableFuture.completedFuture(impossible.reason());
-    }
-    if (operation instanceof CreateTenant create) {
-      return done(
-          ignoreConflict(
-              admin
-                  .tenants()
-                  .createTenantAsync(
-                      create.tenant(), tenantInfo(create.adminRoles(), create.allowedClusters()))));
-    }
-    if (operation instanceof UpdateTenant update) {
-      return done(
-          admin
-              .tenants()
-              .updateTenantAsync(
-                  update.tenant(), tenantInfo(update.adminRoles(), update.allowedClusters())));
-    }
-    if (operation instanceof CreateNamespace create) {
-      return done(ignoreConflict(admin.namespaces().createNamespaceAsync(create.namespace())));
-    }
-    if (operation instanceof SetNamespacePolicy set) {
-      return done(
-          NamespacePolicy.named(set.policy())
-              .set(admin.namespaces(), set.namespace(), set.value().value()));
-    }
-    if (operation instanceof RemoveNamespacePolicy remove) {
-      return done(
-          NamespacePolicy.named(remove.policy()).remove(admin.namespaces(), remove.namespace()));
-    }
-    if (operation instanceof GrantOnNamespace grant) {
-      return done(
-          admin
-              .namespaces()
-              .grantPermissionOnNamespaceAsync(
-                  grant.namespace(), grant.role(), actions(grant.actions())));
-    }
-    if (operation instanceof RevokeOnNamespace revoke) {
-      return done(
-          admin.namespaces().revokePermissionsOnNamespaceAsync(revoke.namespace(), revoke.role()));
-    }
-    if (operation instanceof GrantOnSubscription grant) {
-      CompletableFuture<Void> granted =
-          admin
-              .namespaces()
-              .grantPermissionOnSubscriptionAsync(
-                  grant.namespace(), grant.subscription(), grant.roles());
-      return done(
-          granted.thenCompose(
-              v -> revokeOnSubscription(grant.namespace(), grant.subscription(), grant.revoke())));
-    }
-    if (operation instanceof RevokeOnSubscription revoke) {
-      return done(revokeOnSubscription(revoke.namespace(), revoke.subscription(), revoke.roles()));
-    }
-    if (operation instanceof CreateTopic create) {
-      return done(
-          ignoreConflict(
-              create.partitions() > 0
-                  ? admin.topics().createPartitionedTopicAsync(create.topic(), create.partitions())
-                  : admin.topics().createNonPartitionedTopicAsync(create.topic())));
-    }
-    if (operation instanceof GrowPartitions grow) {
-      return growPartitions(grow);
-    }
-    if (operation instanceof SetTopicPolicy set) {
-      return done(
-          TopicPolicy.named(set.policy())
-              .set(admin.topicPolicies(), set.topic(), set.value().value()));
-    }
-    if (operation instanceof RemoveTopicPolicy remove) {
-      return done(TopicPolicy.named(remove.policy()).remove(admin.topicPolicies(), remove.topic()));
-    }
-    if (operation instanceof GrantOnTopic grant) {
-      return done(
-          admin
-              .topics()
-              .grantPermissionAsync(grant.topic(), grant.role(), actions(grant.actions())));
-    }
-    if (operation instanceof RevokeOnTopic revoke) {
-      return done(admin.topics().revokePermissionsAsync(revoke.topic(), revoke.role()));
-    }
-    if (operation instanceof CreateSubscription create) {
-      return done(
-          ignoreConflict(
-              admin
-                  .topics()
-                  .createSubscriptionAsync(
-                      create.topic(), create.subscription(), MessageId.earliest)));
-    }
-    if (operation instanceof DeleteSubscription delete) {
-      return done(admin.topics().deleteSubscriptionAsync(delete.topic(), delete.subscription()));
-    }
-    if (operation instanceof AddSchemas add) {
-      return done(addSchemas(add.topic(), add.versions()));
-    }
-    if (operation instanceof ReplaceSchemas replace) {
-      return done(
-          admin
-              .schemas()
-              .deleteSchemaAsync(replace.topic())
-              .thenCompose(v -> addSchemas(replace.topic(), replace.versions())));
-    }
-    if (operation instanceof DeleteTopic delete) {
-      return deleteTopic(delete);
-    }
-    throw new IllegalStateException("no handler for " + operation);
-  }
-
-  private CompletableFuture<Void> revokeOnSubscription(
-      String namespace, String subscription, Set<String> roles) {
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (String role : new TreeSet<>(roles)) {
-      chain =
-          chain.thenCompose(
-              v ->
-                  admin
-                      .namespaces()
-                      .revokePermissionOnSubscriptionAsync(namespace, subscription, role));
-    }
-    return chain;
-  }
-
-  private CompletableFuture<String> growPartitions(GrowPartitions grow) {
-    // Read again: another run (or the replicator) may have grown it meanwhile.
-    return admin
-        .topics()
-        .getPartitionedTopicMetadataAsync(grow.topic())
-        .thenCompose(
-            meta ->
-                meta.partitions >= grow.partitions()
-                    ? CompletableFuture.completedFuture(null)
-                    : done(
-                        admin
-                            .topics()
-                            .updatePartitionedTopicAsync(grow.topic(), grow.partitions())));
-  }
-
-  /** Never deletes a topic a georep link writes to: its producers are named {@code georep-…}. */
-  private CompletableFuture<String> deleteTopic(DeleteTopic delete) {
-    CompletableFuture<List<String>> producers =
-        delete.partitioned()
-            ? admin
-                .topics()
-                .getPartitionedStatsAsync(delete.topic(), true)
-                .thenApply(
-                    stats ->
-                        stats.getPartitions().values().stream()
-                            .flatMap(p -> p.getPublishers().stream())
-                            .map(p -> p.getProducerName())
-                            .toList())
-            : admin
-                .topics()
-                .getStatsAsync(delete.topic())
-                .thenApply(
-                    stats -> stats.getPublishers().stream().map(p -> p.getProducerName()).toList());
-    return producers.thenCompose(
-        names -> {
-          List<String> georep =
-              names.stream()
-                  .filter(n -> n != null && n.startsWith(MetadataPlanner.GEOREP_PREFIX))
-                  .toList();
-          if (!georep.isEmpty()) {
-            return CompletableFuture.completedFuture(
-                "a running georep link writes to it (producer " + georep.get(0) + "); not deleted");
-          }
-          return done(
-              delete.partitioned()
-                  ? admin.topics().deletePartitionedTopicAsync(delete.topic(), false)
-                  : admin.topics().deleteAsync(delete.topic(), false));
-        });
-  }
-
-  private CompletableFuture<Void> addSchemas(String topic, List<SchemaVersion> versions) {
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (SchemaVersion version : versions) {
-      chain =
-          chain.thenCompose(
-              v -> admin.schemas().createSchemaAsync(topic, schemaInfo(topic, version)));
-    }
-    return chain;
-  }
-
-  static SchemaInfo schemaInfo(String topic, SchemaVersion version) {
-    byte[] data =
-        version.definition().startsWith(MetadataReader.BASE64)
-            ? Base64.getDecoder()
-                .decode(version.definition().substring(MetadataReader.BASE64.length()))
-            : version.definition().getBytes(StandardCharsets.UTF_8);
-    return SchemaInfo.builder()
-        .name(TopicNames.localName(topic))
-        .type(SchemaType.valueOf(version.type()))
-        .schema(data)
-        .properties(version.properties())
-        .build();
-  }
-
-  private static TenantInfo tenantInfo(Set<String> adminRoles, Set<String> allowedClusters) {
-    return TenantInfo.builder().adminRoles(adminRoles).allowedClusters(allowedClusters).build();
-  }
-
-  private static Set<AuthAction> actions(Set<String> names) {
-    return names.stream().map(AuthAction::valueOf).collect(Collectors.toSet());
-  }
-
-  private static CompletableFuture<String> done(CompletableFuture<Void> call) {
-    return call.thenApply(v -> null);
-  }
-
-  /** Created meanwhile (or by an earlier, interrupted run) is as good as created now. */
-  private static CompletableFuture<Void> ignoreConflict(CompletableFuture<Void> call) {
-    return call.exceptionally(
-        error -> {
-          if (ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException) {
-            return null;
-          }
-          throw new CompletionException(ClusterCalls.unwrap(error));
         });
   }
 

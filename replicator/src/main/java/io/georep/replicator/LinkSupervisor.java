@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,7 +46,7 @@ public final class LinkSupervisor {
       PulsarClient source,
       PulsarAdmin sourceAdmin,
       PulsarClient target,
-      PulsarAdmin targetAdmin,
+      TargetTopics targetTopics,
       CheckpointStore checkpoints,
       PositionMap positionMap,
       MeterRegistry registry,
@@ -66,8 +67,12 @@ public final class LinkSupervisor {
   /** Listing the source topics failed; the link keeps what runs and shows the reason. */
   public record DiscoveryFailed(String reason) implements Command {}
 
-  /** georep's cursor backlog per source partition. */
-  public record BacklogsRead(Map<String, Long> backlogs) implements Command {}
+  /**
+   * georep's cursor backlog per source partition, and the source topics whose backlog could not be
+   * read (with the reason): theirs is unknown now.
+   */
+  public record BacklogsRead(Map<String, Long> backlogs, Map<String, String> unread)
+      implements Command {}
 
   /** Drain every partition, then reply. */
   public record Stop(ActorRef<Stopped> replyTo) implements Command {}
@@ -153,9 +158,6 @@ public final class LinkSupervisor {
   private final List<ActorRef<StatusReply<LinkControl.Outcome>>> fenceWaiters = new ArrayList<>();
   // The last listing: an unfenced link starts from it at once rather than at the next round.
   private TopicsDiscovered lastDiscovered;
-  // Target namespaces whose deduplication was switched on (or is being); read on futures' threads.
-  private final Map<String, CompletableFuture<Void>> deduplicated =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private int spawned;
 
   private LinkSupervisor(ActorContext<Command> context, Runtime runtime) {
@@ -354,152 +356,40 @@ public final class LinkSupervisor {
                 metrics.backlog(backlog);
               }
             });
+    // Not the last figure read, which may be long gone: unknown, as before the first read (the
+    // lister warned, naming the topic).
+    model
+        .partitions()
+        .forEach(
+            (partition, metrics) -> {
+              // A topic in scope is listed by its base name, or alone when the scope names one
+              // partition.
+              if (msg.unread().containsKey(partition)
+                  || msg.unread().containsKey(TopicName.get(partition).getPartitionedTopicName())) {
+                metrics.backlog(-1);
+              }
+            });
     return Behaviors.same();
   }
 
   /**
-   * Makes the target topic exist: partitioned with at least {@code partitions} (the source's
-   * partition count, or the target's own when it had more), or non-partitioned like the source. An
-   * existing topic is left as it is, except that a partitioned one may grow. Completes with the
-   * target's partition count (0: not partitioned).
+   * Makes the target topic ready for the link: with {@code createTargetTopics}, existing with at
+   * least {@code partitions} (see {@link TargetTopics#create}); with {@code deduplication: enable},
+   * in a namespace with deduplication on before the first producer of the link connects. Completes
+   * with the target's partition count (0: not partitioned).
    */
-  private CompletableFuture<Integer> prepareTarget(TopicLister.SourceTopic topic, int partitions) {
+  private CompletionStage<Integer> prepareTarget(TopicLister.SourceTopic topic, int partitions) {
     String target = link.mapping().mapTopic(topic.name());
-    String namespace = TopicLister.namespaceOf(target);
-    return deduplicate(namespace)
-        .thenCompose(ok -> createTarget(topic, partitions, target, namespace))
-        .thenCompose(ok -> targetPartitions(target));
-  }
-
-  /** The target topic's partition count, 0 when it is not partitioned (or does not exist). */
-  private CompletableFuture<Integer> targetPartitions(String target) {
-    return runtime
-        .targetAdmin()
-        .topics()
-        .getPartitionedTopicMetadataAsync(target)
-        .thenApply(metadata -> metadata.partitions);
-  }
-
-  /**
-   * With {@code deduplication: enable}, switches deduplication on for a target namespace before the
-   * first producer of the link connects to it (once per namespace and daemon run).
-   */
-  private CompletableFuture<Void> deduplicate(String namespace) {
-    if (!link.options().enableTargetDeduplication()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return deduplicated.computeIfAbsent(
-        namespace,
-        ns ->
-            runtime
-                .targetAdmin()
-                .namespaces()
-                .setDeduplicationStatusAsync(ns, true)
-                .whenComplete(
-                    (ok, err) -> {
-                      if (err != null) {
-                        deduplicated.remove(ns); // tried again with the next topic or round
-                      }
-                    }));
-  }
-
-  private CompletableFuture<Void> createTarget(
-      TopicLister.SourceTopic topic, int wanted, String target, String namespace) {
-    if (!link.options().createTargetTopics()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    var topics = runtime.targetAdmin().topics();
-    // Look before creating: the admin client logs every refused create as an error.
-    if (topic.partitions() == 0) {
-      return topics
-          .getListAsync(namespace)
-          .thenCompose(
-              existing ->
-                  existing.contains(target)
-                      ? CompletableFuture.<Void>completedFuture(null)
-                      : ignoreConflict(topics.createNonPartitionedTopicAsync(target)));
-    }
-    return topics
-        .getPartitionedTopicListAsync(namespace)
-        .thenCompose(
-            existing ->
-                existing.contains(target)
-                    ? topics.getPartitionedTopicMetadataAsync(target).thenApply(m -> m.partitions)
-                    : refuseNonPartitioned(topics, namespace, target, wanted))
-        .thenCompose(
-            partitions -> {
-              if (partitions == 0) {
-                return ignoreConflict(topics.createPartitionedTopicAsync(target, wanted));
-              }
-              if (partitions < wanted) {
-                return topics.updatePartitionedTopicAsync(target, wanted);
-              }
-              return CompletableFuture.completedFuture(null);
-            });
-  }
-
-  /**
-   * 0 when the target topic does not exist; a failure when it exists without partitions (e.g.
-   * auto-created by a client): writing partition i next to it would fill topics nobody reads. A
-   * failure too when topics named like its partitions exist on their own (a producer wrote to a
-   * partition after the partitioned topic was deleted, and the broker created it): the broker
-   * refuses to create the partitioned topic over them, and what they hold is for an operator to
-   * look at, not for georep to delete.
-   */
-  private static CompletableFuture<Integer> refuseNonPartitioned(
-      org.apache.pulsar.client.admin.Topics topics,
-      String namespace,
-      String target,
-      int partitions) {
-    return topics
-        .getListAsync(namespace)
-        .thenApply(
-            all -> {
-              List<String> orphans =
-                  all.stream()
-                      .filter(t -> t.startsWith(target + TopicName.PARTITIONED_TOPIC_SUFFIX))
-                      .sorted()
-                      .toList();
-              if (!orphans.isEmpty()) {
-                throw new CompletionException(
-                    new IllegalStateException(
-                        target
-                            + " does not exist on the target, but "
-                            + String.join(", ", orphans)
-                            + " exist as topics of their own (a producer wrote to them after "
-                            + target
-                            + " was deleted); the broker refuses to create "
-                            + target
-                            + " over them: look at what they hold, delete them, and georep"
-                            + " creates "
-                            + target
-                            + " with "
-                            + partitions
-                            + " partitions"));
-              }
-              if (all.contains(target)) {
-                throw new CompletionException(
-                    new IllegalStateException(
-                        target
-                            + " exists on the target as a non-partitioned topic but the source"
-                            + " topic has "
-                            + partitions
-                            + " partitions; delete it or recreate it with "
-                            + partitions
-                            + " partitions"));
-              }
-              return 0;
-            });
-  }
-
-  private static CompletableFuture<Void> ignoreConflict(CompletableFuture<Void> create) {
-    return create.exceptionally(
-        err -> {
-          if (unwrap(err) instanceof PulsarAdminException.ConflictException) {
-            return null;
-          }
-          throw new CompletionException(unwrap(err));
-        });
+    TargetTopics targets = runtime.targetTopics();
+    CompletionStage<Void> deduplicated =
+        link.options().enableTargetDeduplication()
+            ? targets.enableDeduplication(TopicLister.namespaceOf(target))
+            : CompletableFuture.completedFuture(null);
+    return deduplicated.thenCompose(
+        ok ->
+            link.options().createTargetTopics()
+                ? targets.create(target, partitions)
+                : targets.partitions(target));
   }
 
   private static Throwable unwrap(Throwable err) {
@@ -625,7 +515,7 @@ public final class LinkSupervisor {
       routing = TargetRouting.identity(topic.partitions() == 0 ? -1 : partitionIndex(partition));
     } else if (targetPartitions == 0) {
       // A non-partitioned target takes every source partition (the source was checked to be
-      // non-partitioned too when georep creates targets; see refuseNonPartitioned).
+      // non-partitioned too when georep creates targets; see TargetTopics.create).
       targetTopic = link.mapping().mapTopic(topic.name());
       routing = TargetRouting.identity(-1);
     } else {

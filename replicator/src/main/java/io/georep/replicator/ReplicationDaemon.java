@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReplicationDaemon.class);
 
-  /** What the daemon adds to each link beside its replicators. */
+  /** What the daemon gives each link beside its replicators; the migrator provides both. */
   public interface LinkAssembly {
     /**
      * The tasks of {@code link} (its metadata sync, its subscription translation), made when the
@@ -53,8 +55,11 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
      */
     List<LinkTask> tasksFor(LinkConfig link, GeorepConfig config, ClusterConnections connections);
 
-    /** No tasks. */
-    LinkAssembly NONE = (link, config, connections) -> List.of();
+    /**
+     * What makes the target topics of the links writing to a cluster, on that cluster's admin
+     * client (the migrator's applier: the replicator changes no metadata itself).
+     */
+    TargetTopics targetTopicsOn(PulsarAdmin targetAdmin);
   }
 
   private final Instant startedAt = Instant.now();
@@ -77,6 +82,8 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     final ReceiveQueueBudget receiveQueues;
     final ClusterConnections connections;
     final LinkAssembly assembly;
+    // Per target cluster, on its admin client; forgotten with the cluster's clients.
+    final Map<String, TargetTopics> targetTopics = new HashMap<>();
     // The links' tasks block on admin calls: threads of their own, made as runs need them (runs of
     // one task never overlap), gone when idle.
     final ExecutorService taskPool =
@@ -115,7 +122,8 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
           connections.client(link.source()),
           connections.admin(link.source()),
           connections.client(link.target()),
-          connections.admin(link.target()),
+          targetTopics.computeIfAbsent(
+              link.target(), n -> assembly.targetTopicsOn(connections.admin(n))),
           checkpoints,
           positionMap,
           registry,
@@ -124,6 +132,12 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
           fences,
           List.copyOf(assembly.tasksFor(link, config, connections)),
           taskPool);
+    }
+
+    /** Closes the clients of {@code cluster}; the next link on it makes new ones. */
+    void closeClientsOf(String cluster) {
+      targetTopics.remove(cluster);
+      connections.close(cluster);
     }
   }
 
@@ -228,7 +242,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
     for (String name : concat(removed, restarted)) {
       stopLink(name);
     }
-    changedClusters.forEach(parts.connections::close);
+    changedClusters.forEach(parts::closeClientsOf);
     parts.connections.use(next);
     // Clusters no running link uses any more.
     java.util.Set<String> used = new java.util.HashSet<>();
@@ -239,7 +253,7 @@ public final class ReplicationDaemon implements LinkControl, AutoCloseable {
         });
     parts.connections.connected().stream()
         .filter(c -> !used.contains(c))
-        .forEach(parts.connections::close);
+        .forEach(parts::closeClientsOf);
     for (String name : concat(restarted, added)) {
       startLink(after.get(name), next);
     }

@@ -1,6 +1,7 @@
 package io.georep.replicator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,7 +25,7 @@ public final class TopicDiscovery {
 
   private record Listed(TopicLister.Listing listing, Throwable failure) implements Command {}
 
-  private record BacklogsRead(Map<String, Long> backlogs) implements Command {}
+  private record BacklogsRead(TopicLister.Backlogs backlogs) implements Command {}
 
   public static Behavior<Command> create(
       TopicLister lister,
@@ -82,17 +83,28 @@ public final class TopicDiscovery {
                   new LinkSupervisor.TopicsDiscovered(listing.topics(), listing.skipped()));
               context.pipeToSelf(
                   lister.backlogs(listing.topics(), subscription),
-                  (backlogs, err) -> new BacklogsRead(backlogs == null ? Map.of() : backlogs));
+                  (backlogs, err) ->
+                      new BacklogsRead(
+                          err == null ? backlogs : unread(listing.topics(), describe(err))));
               return Behaviors.same();
             })
         .onMessage(
             BacklogsRead.class,
             msg -> {
-              supervisor.tell(new LinkSupervisor.BacklogsRead(msg.backlogs()));
+              supervisor.tell(
+                  new LinkSupervisor.BacklogsRead(
+                      msg.backlogs().backlogs(), msg.backlogs().unread()));
               timers.startSingleTimer(Tick.INSTANCE, interval);
               return Behaviors.same();
             })
         .build();
+  }
+
+  /** Every topic unread, for the reason. */
+  private static TopicLister.Backlogs unread(List<TopicLister.SourceTopic> topics, String reason) {
+    Map<String, String> unread = new java.util.HashMap<>();
+    topics.forEach(t -> unread.put(t.name(), reason));
+    return new TopicLister.Backlogs(Map.of(), unread);
   }
 
   static String describe(Throwable t) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -71,6 +72,8 @@ public final class TopicLister {
   private final String linkName;
   private final ScopeConfig scope;
   private final Set<String> undecided = ConcurrentHashMap.newKeySet();
+  // Topics whose backlog the last round could not read, warned about once until read again.
+  private final Set<String> backlogUnread = ConcurrentHashMap.newKeySet();
 
   /**
    * @param linkName the link whose scope this is, for warnings
@@ -116,37 +119,87 @@ public final class TopicLister {
   }
 
   /**
+   * georep's cursor backlog per source partition ({@code backlogs}), and the source topics whose
+   * stats could not be read, with the reason ({@code unread}): their backlog is unknown this round.
+   */
+  public record Backlogs(Map<String, Long> backlogs, Map<String, String> unread) {}
+
+  /**
    * georep's cursor backlog per source partition; partitions without the cursor are left out. One
    * request per topic: a partitioned topic's partitions are read together (its partitioned stats,
-   * per partition), not one request per partition every round.
+   * per partition), not one request per partition every round. Never fails: a topic whose stats
+   * cannot be read is in {@link Backlogs#unread}, with a warning naming it the first time in a row.
    */
-  CompletableFuture<Map<String, Long>> backlogs(
-      Collection<SourceTopic> topics, String subscription) {
-    Map<String, Long> result = new java.util.concurrent.ConcurrentHashMap<>();
+  CompletableFuture<Backlogs> backlogs(Collection<SourceTopic> topics, String subscription) {
+    return backlogs(topics, subscription, this::stats);
+  }
+
+  private CompletableFuture<Map<String, ? extends TopicStats>> stats(SourceTopic topic) {
+    return topic.partitions() == 0
+        ? admin.topics().getStatsAsync(topic.name()).thenApply(s -> Map.of(topic.name(), s))
+        : admin
+            .topics()
+            .getPartitionedStatsAsync(topic.name(), true, false, false, false)
+            .thenApply(PartitionedTopicStats::getPartitions);
+  }
+
+  /** {@link #backlogs(Collection, String)} with the stats of each topic read by {@code statsOf}. */
+  CompletableFuture<Backlogs> backlogs(
+      Collection<SourceTopic> topics,
+      String subscription,
+      Function<SourceTopic, CompletableFuture<Map<String, ? extends TopicStats>>> statsOf) {
+    Map<String, Long> result = new ConcurrentHashMap<>();
+    Map<String, String> unread = new ConcurrentHashMap<>();
     List<CompletableFuture<Void>> reads = new ArrayList<>();
     for (SourceTopic topic : topics) {
-      CompletableFuture<Map<String, ? extends TopicStats>> stats =
-          topic.partitions() == 0
-              ? admin.topics().getStatsAsync(topic.name()).thenApply(s -> Map.of(topic.name(), s))
-              : admin
-                  .topics()
-                  .getPartitionedStatsAsync(topic.name(), true, false, false, false)
-                  .thenApply(PartitionedTopicStats::getPartitions);
+      CompletableFuture<Map<String, ? extends TopicStats>> stats;
+      try {
+        stats = statsOf.apply(topic);
+      } catch (RuntimeException e) {
+        stats = CompletableFuture.failedFuture(e);
+      }
       reads.add(
-          stats
-              .thenAccept(
-                  byPartition ->
-                      byPartition.forEach(
-                          (partition, partitionStats) -> {
-                            SubscriptionStats sub =
-                                partitionStats.getSubscriptions().get(subscription);
-                            if (sub != null) {
-                              result.put(partition, sub.getMsgBacklog());
-                            }
-                          }))
-              .exceptionally(err -> null));
+          stats.handle(
+              (byPartition, error) -> {
+                if (error != null) {
+                  unread.put(topic.name(), TopicDiscovery.describe(error));
+                  return null;
+                }
+                byPartition.forEach(
+                    (partition, partitionStats) -> {
+                      SubscriptionStats sub = partitionStats.getSubscriptions().get(subscription);
+                      if (sub != null) {
+                        result.put(partition, sub.getMsgBacklog());
+                      }
+                    });
+                return null;
+              }));
     }
-    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> result);
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              warnUnread(unread);
+              return new Backlogs(Map.copyOf(result), Map.copyOf(unread));
+            });
+  }
+
+  /** A warning per topic whose backlog cannot be read, the first time in a row. */
+  private void warnUnread(Map<String, String> unread) {
+    backlogUnread.retainAll(unread.keySet());
+    new TreeMap<>(unread)
+        .forEach(
+            (topic, reason) -> {
+              if (backlogUnread.add(topic)) {
+                log.warn(
+                    "link {}: cannot read georep's backlog of {} on the source ({}); its"
+                        + " partitions show a backlog of -1 (unknown) until it can. Replication"
+                        + " goes on; check that the source cluster answers topic stats and that"
+                        + " georep's role may read them",
+                    linkName,
+                    topic,
+                    reason);
+              }
+            });
   }
 
   private CompletableFuture<List<String>> namespaces() {

@@ -48,6 +48,25 @@ class LinkSupervisorTest {
           new AuthConfig.None(),
           TlsConfig.defaults());
 
+  // No partition starts here (the listing fails), so no target topic is ever asked for.
+  private static final TargetTopics NO_TARGET_CHANGES =
+      new TargetTopics() {
+        @Override
+        public java.util.concurrent.CompletionStage<Integer> create(String topic, int partitions) {
+          throw new AssertionError("no target topic is created: " + topic);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Integer> partitions(String topic) {
+          throw new AssertionError("no target topic is read: " + topic);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> enableDeduplication(String namespace) {
+          throw new AssertionError("no namespace is changed: " + namespace);
+        }
+      };
+
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ExecutorService taskPool = Executors.newCachedThreadPool();
@@ -130,7 +149,7 @@ class LinkSupervisorTest {
         client,
         admin,
         client,
-        admin,
+        NO_TARGET_CHANGES,
         store.checkpoints(),
         store.positionMap(),
         registry,

@@ -143,4 +143,99 @@ class TopicListerTest {
     assertThat(TopicLister.isV1Name("persistent://sales/eu/orders")).isFalse();
     assertThat(TopicLister.isV1Name("persistent://sales/eu/orders-partition-3")).isFalse();
   }
+
+  @Test
+  void aTopicWhoseStatsCannotBeReadIsUnreadWithItsReasonAndWarnedAboutOnceInARow() {
+    TopicLister lister = lister(List.of());
+    TopicLister.SourceTopic orders = new TopicLister.SourceTopic("persistent://t/ns/orders", 2);
+    TopicLister.SourceTopic audit = new TopicLister.SourceTopic("persistent://t/ns/audit", 0);
+    java.util.concurrent.atomic.AtomicBoolean ordersFails =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.function.Function<
+            TopicLister.SourceTopic,
+            java.util.concurrent.CompletableFuture<
+                Map<String, ? extends org.apache.pulsar.common.policies.data.TopicStats>>>
+        statsOf =
+            topic -> {
+              if (topic.equals(orders) && ordersFails.get()) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                    new java.util.concurrent.CompletionException(
+                        new IllegalStateException("503 Service Unavailable")));
+              }
+              Map<String, org.apache.pulsar.common.policies.data.TopicStats> byPartition =
+                  new java.util.HashMap<>();
+              List<String> partitions = topic.partitionNames();
+              for (int i = 0; i < partitions.size(); i++) {
+                byPartition.put(partitions.get(i), stats("georep-l", 10 + i));
+              }
+              return java.util.concurrent.CompletableFuture.completedFuture(byPartition);
+            };
+
+    TopicLister.Backlogs first =
+        lister.backlogs(List.of(orders, audit), "georep-l", statsOf).join();
+    TopicLister.Backlogs second =
+        lister.backlogs(List.of(orders, audit), "georep-l", statsOf).join();
+    ordersFails.set(false);
+    TopicLister.Backlogs recovered =
+        lister.backlogs(List.of(orders, audit), "georep-l", statsOf).join();
+    ordersFails.set(true);
+    lister.backlogs(List.of(orders, audit), "georep-l", statsOf).join();
+
+    assertThat(first.backlogs()).isEqualTo(Map.of(audit.name(), 10L));
+    assertThat(first.unread())
+        .isEqualTo(Map.of(orders.name(), "IllegalStateException: 503 Service Unavailable"));
+    assertThat(second).isEqualTo(first);
+    assertThat(recovered.backlogs())
+        .isEqualTo(
+            Map.of(
+                audit.name(),
+                10L,
+                orders.name() + "-partition-0",
+                10L,
+                orders.name() + "-partition-1",
+                11L));
+    assertThat(recovered.unread()).isEmpty();
+    // Once for the first failure in a row, once again after it was read in between.
+    assertThat(logged.list)
+        .hasSize(2)
+        .allSatisfy(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.WARN);
+              assertThat(event.getFormattedMessage())
+                  .startsWith(
+                      "link l: cannot read georep's backlog of "
+                          + orders.name()
+                          + " on the source (IllegalStateException: 503 Service Unavailable)")
+                  .contains("-1 (unknown)");
+            });
+  }
+
+  @Test
+  void aPartitionWithoutGeorepsCursorIsLeftOutAndNotUnread() {
+    TopicLister.SourceTopic audit = new TopicLister.SourceTopic("persistent://t/ns/audit", 0);
+
+    TopicLister.Backlogs backlogs =
+        lister(List.of())
+            .backlogs(
+                List.of(audit),
+                "georep-l",
+                topic ->
+                    java.util.concurrent.CompletableFuture.completedFuture(
+                        Map.of(audit.name(), stats("someone-else", 5))))
+            .join();
+
+    assertThat(backlogs.backlogs()).isEmpty();
+    assertThat(backlogs.unread()).isEmpty();
+    assertThat(logged.list).isEmpty();
+  }
+
+  private static org.apache.pulsar.common.policies.data.TopicStats stats(
+      String subscription, long backlog) {
+    var subscriptionStats =
+        new org.apache.pulsar.common.policies.data.stats.SubscriptionStatsImpl();
+    subscriptionStats.msgBacklog = backlog;
+    var topicStats = new org.apache.pulsar.common.policies.data.stats.TopicStatsImpl();
+    topicStats.subscriptions.put(subscription, subscriptionStats);
+    return topicStats;
+  }
 }

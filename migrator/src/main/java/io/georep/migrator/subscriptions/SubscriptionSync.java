@@ -88,7 +88,10 @@ public final class SubscriptionSync {
                     .join());
     for (TopicLister.SourceTopic topic : topics) {
       String targetTopic = link.mapping().mapTopic(topic.name());
-      if (!targetExists(targetAdmin, targetTopic)) {
+      if (!targetExists(
+          targetTopic,
+          targetAdmin.topics()::getPartitionedTopicList,
+          targetAdmin.topics()::getList)) {
         continue; // not replicated yet: nothing to translate into
       }
       int targetPartitions =
@@ -393,13 +396,37 @@ public final class SubscriptionSync {
     return acknowledged;
   }
 
-  private static boolean targetExists(PulsarAdmin admin, String topic) {
+  /** The topics of a namespace, as one of the admin client's listings answers them. */
+  @FunctionalInterface
+  interface NamespaceListing {
+    List<String> topics(String namespace) throws PulsarAdminException;
+  }
+
+  /**
+   * Whether {@code topic} exists, partitioned or not. A namespace the target does not have (404)
+   * has no topic; any other failure (refused, unreachable) is no answer and fails the sync, naming
+   * the topic, rather than passing for a topic not replicated yet.
+   */
+  static boolean targetExists(
+      String topic, NamespaceListing partitionedTopics, NamespaceListing allTopics)
+      throws PulsarAdminException {
+    String namespace = org.apache.pulsar.common.naming.TopicName.get(topic).getNamespace();
     try {
-      String namespace = org.apache.pulsar.common.naming.TopicName.get(topic).getNamespace();
-      return admin.topics().getPartitionedTopicList(namespace).contains(topic)
-          || admin.topics().getList(namespace).contains(topic);
-    } catch (PulsarAdminException e) {
+      return partitionedTopics.topics(namespace).contains(topic)
+          || allTopics.topics(namespace).contains(topic);
+    } catch (PulsarAdminException.NotFoundException e) {
       return false;
+    } catch (PulsarAdminException e) {
+      throw new PulsarAdminException(
+          "cannot tell whether "
+              + topic
+              + " exists on the target: listing the"
+              + " topics of namespace "
+              + namespace
+              + " failed ("
+              + e.getMessage()
+              + "); check that the target answers and that georep's role may list them",
+          e);
     }
   }
 }
