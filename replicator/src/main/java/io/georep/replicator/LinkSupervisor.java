@@ -1,6 +1,5 @@
 package io.georep.replicator;
 
-import io.georep.config.Forwarding;
 import io.georep.config.LinkConfig;
 import io.georep.state.CheckpointStore;
 import io.georep.state.LinkFence;
@@ -509,35 +508,22 @@ public final class LinkSupervisor {
     if (control == LinkControl.ControlState.FENCED) {
       return; // its target was being prepared when the fence came
     }
-    String targetTopic = link.mapping().mapTopic(partition);
-    TargetRouting routing;
-    if (targetPartitions == topic.partitions()) {
-      routing = TargetRouting.identity(topic.partitions() == 0 ? -1 : partitionIndex(partition));
-    } else if (targetPartitions == 0) {
-      // A non-partitioned target takes every source partition (the source was checked to be
-      // non-partitioned too when georep creates targets; see TargetTopics.create).
-      targetTopic = link.mapping().mapTopic(topic.name());
-      routing = TargetRouting.identity(-1);
-    } else {
-      targetTopic = link.mapping().mapTopic(topic.name());
-      routing = TargetRouting.routed(targetPartitions);
-    }
+    PartitionPlan plan = PartitionPlan.of(link, topic, partition, targetPartitions);
     var settings =
         new PartitionReplicator.Settings(
             link.name(),
             link.source(),
             link.target(),
             partition,
-            targetTopic,
-            routing,
+            plan.targetTopic(),
+            plan.routing(),
             link.startAt(),
             link.options().partitionInFlightMessages(),
             link.options().partitionInFlightBytes(),
             CHECKPOINT_INTERVAL,
             runtime.checkpointSyncInterval(),
             link.options().enableTargetDeduplication(),
-            // A routed topic sends each message where its key says: only messages can do that.
-            link.options().forwarding() == Forwarding.ENTRIES && !routing.isRouted());
+            plan.forwardEntries());
     var resources =
         new PartitionReplicator.Resources(
             runtime.source(),
@@ -558,10 +544,6 @@ public final class LinkSupervisor {
     replicators.put(partition, ref);
     startedTopics.put(topic.name(), topic);
     startedTargetPartitions.put(topic.name(), targetPartitions);
-  }
-
-  private static int partitionIndex(String partition) {
-    return TopicName.get(partition).getPartitionIndex();
   }
 
   private Behavior<Command> onReplicatorStopped(ReplicatorStopped msg) {
@@ -717,19 +699,8 @@ public final class LinkSupervisor {
    * two looks in a row, so that a partition between two receives does not pass for idle.
    */
   private Behavior<Command> onDrainLook(DrainLook look) {
-    List<DaemonStatus.TopicStatus> topics = model.snapshot().topics();
-    long inFlight = topics.stream().mapToLong(DaemonStatus.TopicStatus::inFlight).sum();
-    long backlog = topics.stream().mapToLong(DaemonStatus.TopicStatus::backlogMessages).sum();
-    long maxLag = topics.stream().mapToLong(DaemonStatus.TopicStatus::lagMillis).max().orElse(0);
-    boolean idle =
-        inFlight == 0
-            && topics.stream()
-                .allMatch(
-                    t ->
-                        t.lagMillis() == 0
-                            && (t.state() == TopicState.RUNNING
-                                || t.state() == TopicState.STOPPED));
-    int drainedLooks = idle ? look.drainedLooks() + 1 : 0;
+    LinkFigures figures = LinkFigures.of(model.snapshot().topics());
+    int drainedLooks = figures.idle() ? look.drainedLooks() + 1 : 0;
     Duration waited = Duration.ofNanos(System.nanoTime() - look.startedNanos());
     boolean drained = drainedLooks >= 2;
     if (drained || waited.compareTo(look.request().timeout()) >= 0) {
@@ -738,7 +709,13 @@ public final class LinkSupervisor {
           .tell(
               StatusReply.success(
                   new LinkControl.DrainOutcome(
-                      link.name(), drained, waited, topics.size(), inFlight, backlog, maxLag)));
+                      link.name(),
+                      drained,
+                      waited,
+                      figures.partitions(),
+                      figures.inFlight(),
+                      figures.backlog(),
+                      figures.maxLagMillis())));
       return Behaviors.same();
     }
     context.scheduleOnce(
@@ -749,14 +726,9 @@ public final class LinkSupervisor {
   }
 
   private LinkControl.Outcome outcome(String note) {
-    List<DaemonStatus.TopicStatus> topics = model.snapshot().topics();
+    LinkFigures figures = LinkFigures.of(model.snapshot().topics());
     return new LinkControl.Outcome(
-        link.name(),
-        control,
-        topics.size(),
-        topics.stream().mapToLong(DaemonStatus.TopicStatus::inFlight).sum(),
-        topics.stream().mapToLong(DaemonStatus.TopicStatus::backlogMessages).sum(),
-        note);
+        link.name(), control, figures.partitions(), figures.inFlight(), figures.backlog(), note);
   }
 
   private Behavior<Command> onStop(Stop msg) {
