@@ -2,6 +2,7 @@ package io.georep.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.georep.replicator.AsyncFailures;
 import io.georep.replicator.DaemonStatus;
 import io.georep.replicator.DaemonStatus.LinkStatus;
 import io.georep.replicator.DaemonStatus.TopicStatus;
@@ -19,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -218,7 +217,7 @@ public final class LinkControlApi {
                 StatusServer.respondJson(exchange, 200, body);
               }
             } else {
-              answer(exchange, unwrap(failure), action + " of link '" + link + "'");
+              answer(exchange, AsyncFailures.unwrap(failure), action + " of link '" + link + "'");
             }
           } catch (IOException e) {
             log.debug("cannot answer {} of link {}: {}", action, link, e.toString());
@@ -399,14 +398,5 @@ public final class LinkControlApi {
   public static String describe(Throwable failure) {
     String message = failure.getMessage();
     return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.georep.config.AuthConfig;
 import io.georep.config.ClusterConfig;
+import io.georep.replicator.AsyncFailures;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 
@@ -57,7 +57,7 @@ final class ClusterCalls {
           if (error == null) {
             return value;
           }
-          throw failure(what, permission, unwrap(error));
+          throw failure(what, permission, AsyncFailures.unwrap(error));
         });
   }
 
@@ -67,7 +67,7 @@ final class ClusterCalls {
     return call(what, permission, call)
         .exceptionally(
             error -> {
-              Throwable cause = unwrap(error);
+              Throwable cause = AsyncFailures.unwrap(error);
               if (cause instanceof MetadataSyncException failure
                   && failure.getCause() instanceof PulsarAdminException.NotFoundException) {
                 return null;
@@ -100,15 +100,6 @@ final class ClusterCalls {
         MetadataSyncException.Reason.FAILED,
         "cluster '" + cluster + "': cannot " + what + ": " + firstLine(error),
         error);
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable current = error;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 
   private static String firstLine(Throwable error) {

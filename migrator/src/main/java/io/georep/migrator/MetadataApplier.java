@@ -21,6 +21,7 @@ import io.georep.migrator.SyncOperation.RevokeOnTopic;
 import io.georep.migrator.SyncOperation.SetNamespacePolicy;
 import io.georep.migrator.SyncOperation.SetTopicPolicy;
 import io.georep.migrator.SyncOperation.UpdateTenant;
+import io.georep.replicator.AsyncFailures;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,7 +100,8 @@ final class MetadataApplier {
                         })
                     .exceptionally(
                         error -> {
-                          if (ClusterCalls.unwrap(error) instanceof MetadataSyncException refused) {
+                          if (AsyncFailures.unwrap(error)
+                              instanceof MetadataSyncException refused) {
                             denied.compareAndSet(null, refused);
                             return null;
                           }
@@ -127,7 +129,7 @@ final class MetadataApplier {
           }
           MetadataSyncException failure =
               calls.failure(
-                  describe(item), permissionFor(item.operation()), ClusterCalls.unwrap(error));
+                  describe(item), permissionFor(item.operation()), AsyncFailures.unwrap(error));
           if (failure.reason() == MetadataSyncException.Reason.ACCESS_DENIED) {
             throw failure;
           }

@@ -1,5 +1,6 @@
 package io.georep.migrator;
 
+import io.georep.replicator.AsyncFailures;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -321,7 +322,7 @@ final class MetadataReader {
               .read(admin.topicPolicies(), topic)
               .exceptionally(
                   error -> {
-                    Throwable cause = ClusterCalls.unwrap(error);
+                    Throwable cause = AsyncFailures.unwrap(error);
                     // 405: topicLevelPoliciesEnabled=false on this broker; there are none to read.
                     if (cause instanceof PulsarAdminException.NotAllowedException) {
                       if (topicPoliciesDisabled.compareAndSet(false, true)) {

@@ -3,6 +3,7 @@ package io.georep.migrator;
 import io.georep.config.ClusterConfig;
 import io.georep.config.GeorepConfig;
 import io.georep.config.LinkConfig;
+import io.georep.replicator.AsyncFailures;
 import io.georep.replicator.PulsarClients;
 import java.util.List;
 import java.util.Set;
@@ -132,7 +133,7 @@ public final class MetadataSync implements PlanAndApply, AutoCloseable {
     try {
       return work.get();
     } catch (CompletionException e) {
-      Throwable cause = ClusterCalls.unwrap(e);
+      Throwable cause = AsyncFailures.unwrap(e);
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }

@@ -21,6 +21,7 @@ import io.georep.migrator.SyncOperation.RevokeOnTopic;
 import io.georep.migrator.SyncOperation.SetNamespacePolicy;
 import io.georep.migrator.SyncOperation.SetTopicPolicy;
 import io.georep.migrator.SyncOperation.UpdateTenant;
+import io.georep.replicator.AsyncFailures;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -176,9 +177,9 @@ final class SyncOperationRunner {
         .createPartitionedTopicAsync(topic, create.partitions())
         .exceptionallyCompose(
             error ->
-                ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException
+                AsyncFailures.unwrap(error) instanceof PulsarAdminException.ConflictException
                     ? afterConflict(create)
-                    : CompletableFuture.failedFuture(ClusterCalls.unwrap(error)));
+                    : CompletableFuture.failedFuture(AsyncFailures.unwrap(error)));
   }
 
   /**
@@ -348,10 +349,10 @@ final class SyncOperationRunner {
   private static CompletableFuture<Void> ignoreConflict(CompletableFuture<Void> call) {
     return call.exceptionally(
         error -> {
-          if (ClusterCalls.unwrap(error) instanceof PulsarAdminException.ConflictException) {
+          if (AsyncFailures.unwrap(error) instanceof PulsarAdminException.ConflictException) {
             return null;
           }
-          throw new CompletionException(ClusterCalls.unwrap(error));
+          throw new CompletionException(AsyncFailures.unwrap(error));
         });
   }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -391,10 +390,6 @@ public final class LinkSupervisor {
                 : targets.partitions(target));
   }
 
-  private static Throwable unwrap(Throwable err) {
-    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-  }
-
   private Behavior<Command> onTargetReady(TargetReady msg) {
     TopicLister.SourceTopic topic = msg.topic();
     preparing.remove(topic.name());
@@ -402,7 +397,7 @@ public final class LinkSupervisor {
       PartitionReplicatorMetrics metrics = metricsFor(partition);
       if (msg.failure() != null) {
         // Retried at the next discovery round; the other topics keep flowing.
-        Throwable cause = unwrap(msg.failure());
+        Throwable cause = AsyncFailures.unwrap(msg.failure());
         String kind =
             cause instanceof PulsarAdminException.NotAuthorizedException
                 ? "permission"

@@ -1,9 +1,9 @@
 package org.apache.pulsar.client.impl;
 
+import io.georep.replicator.AsyncFailures;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -121,7 +121,7 @@ public final class GuardedProducer extends ProducerImpl<byte[]> {
         .handle(
             (metadata, failure) -> {
               if (failure != null) {
-                Throwable cause = unwrap(failure);
+                Throwable cause = AsyncFailures.unwrap(failure);
                 if (cause instanceof PulsarClientException.TopicDoesNotExistException) {
                   return name.isPartitioned()
                       ? asked
@@ -153,14 +153,5 @@ public final class GuardedProducer extends ProducerImpl<byte[]> {
               }
               return null;
             });
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }
