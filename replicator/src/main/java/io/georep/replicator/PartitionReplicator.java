@@ -9,7 +9,6 @@ import io.georep.state.SourcePartition;
 import io.georep.state.StateStoreException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,6 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.impl.GuardedProducer;
 import org.apache.pulsar.common.naming.TopicName;
-import org.apache.pulsar.common.policies.data.PersistentTopicInternalStats;
 import org.apache.pulsar.common.schema.SchemaInfo;
 
 /**
@@ -140,17 +138,17 @@ public final class PartitionReplicator {
   private record SchemaFetched(Object epoch, byte[] version, SchemaInfo info, Throwable failure)
       implements Command {}
 
-  /** The source's ledgers, asked for when a redelivery came from below the checkpoint's ledger. */
-  private record SourceVerified(Object epoch, PersistentTopicInternalStats stats, Throwable failure)
+  /** Asked for when a redelivery came from below the checkpoint's ledger. */
+  private record SourceVerified(Object epoch, SourceWatch.Verification verification)
       implements Command {}
 
-  /** An item of {@code gates}' pipeline, received from its source. */
-  private record Received<T>(Object epoch, Gates<T> gates, T item, Throwable failure)
+  /** An item received from {@code intake}'s source. */
+  private record Received<T>(Object epoch, Intake<T> intake, T item, Throwable failure)
       implements Command {
     /** Lets go of an item that will not be taken. */
     void release() {
       if (item != null) {
-        gates.pipeline().forwarder().release(item);
+        intake.gates().pipeline().forwarder().release(item);
       }
     }
   }
@@ -177,13 +175,6 @@ public final class PartitionReplicator {
 
   private enum DrainTimeout implements Command {
     INSTANCE
-  }
-
-  /** An item taken from the source that cannot leave yet; nothing after it is taken. */
-  private record Held<T>(Gates<T> gates, T item) {
-    void release() {
-      gates.pipeline().forwarder().release(item);
-    }
   }
 
   public static Behavior<Command> create(Settings settings, Resources resources) {
@@ -213,8 +204,6 @@ public final class PartitionReplicator {
                     Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2)
                 .withResetBackoffAfter(Duration.ofMinutes(2)));
   }
-
-  private static final int DRAIN_BATCH = 1000;
 
   /**
    * How often the source's internal stats are read, to check for a gap and to prune the position
@@ -246,15 +235,10 @@ public final class PartitionReplicator {
   private InFlightWindow window;
   private Sequencer sequencer;
   private Gates<?> gates;
+  private Intake<?> intake;
   private ActorRef<SourceWatch.Command> watch;
 
-  private boolean receiving;
-  private Held<?> held;
   private boolean fetchingSchema;
-  // The state store refused a write: nothing more is taken until a write succeeds again.
-  private boolean stateBlocked;
-  // The source failed, or the partition drains: what is in flight settles, nothing more is taken.
-  private boolean intakeStopped;
   // Whether the source is known to be the one the checkpoint came from (see mustVerifySource).
   private boolean sourceVerified;
   private boolean verifyingSource;
@@ -401,6 +385,9 @@ public final class PartitionReplicator {
   }
 
   private Behavior<Command> onPauseReading() {
+    if (intake != null) {
+      intake.halt(Intake.Halt.PAUSED);
+    }
     if (!paused) {
       paused = true;
       if (metrics.state() == TopicState.RUNNING) {
@@ -416,10 +403,11 @@ public final class PartitionReplicator {
       if (metrics.state() == TopicState.PAUSED) {
         metrics.state(TopicState.RUNNING);
       }
-      if (gates == null) {
+      if (intake == null) {
         return Behaviors.same(); // still starting: active() requests the first messages
       }
-      if (held != null) {
+      intake.lift(Intake.Halt.PAUSED);
+      if (intake.holding()) {
         self.tell(Resume.INSTANCE);
       }
       requestMore();
@@ -446,6 +434,11 @@ public final class PartitionReplicator {
             metrics,
             new Waits());
     this.gates = gates;
+    Intake<T> intake = new Intake<>(gates, window);
+    if (paused) {
+      intake.halt(Intake.Halt.PAUSED);
+    }
+    this.intake = intake;
     watch =
         context.spawnAnonymous(
             SourceWatch.create(
@@ -477,22 +470,16 @@ public final class PartitionReplicator {
         .build();
   }
 
-  private boolean hasRoom() {
-    return !stateBlocked && !paused && !intakeStopped && held == null && window.hasRoom();
-  }
-
   private void requestMore() {
-    if (!receiving && hasRoom()) {
-      receiving = true;
-      metrics.caughtUp(window.isEmpty());
-      receive(gates);
-    }
+    requestMore(intake);
   }
 
-  private <T> void receive(Gates<T> gates) {
-    context.pipeToSelf(
-        gates.pipeline().source().receive(),
-        (item, err) -> new Received<>(epoch, gates, item, err));
+  private <T> void requestMore(Intake<T> intake) {
+    Optional<CompletableFuture<T>> receive = intake.receive();
+    if (receive.isPresent()) {
+      metrics.caughtUp(window.isEmpty());
+      context.pipeToSelf(receive.get(), (item, err) -> new Received<>(epoch, intake, item, err));
+    }
   }
 
   private Behavior<Command> onReceived(Received<?> msg) {
@@ -500,43 +487,32 @@ public final class PartitionReplicator {
       msg.release();
       return Behaviors.same();
     }
-    receiving = false;
+    intake.received();
     metrics.caughtUp(false);
     if (msg.failure() != null) {
       return failAfterSettling(PipelineStage.RECEIVE, msg.failure());
     }
-    return takeAll(msg);
+    return take(msg);
   }
 
-  private <T> Behavior<Command> takeAll(Received<T> msg) {
-    return takeAll(msg.gates(), msg.item());
+  private <T> Behavior<Command> take(Received<T> msg) {
+    return take(() -> msg.intake().take(msg.item()));
   }
 
-  /**
-   * Takes {@code first}, then whatever the source already holds, while there is room: without
-   * another round trip through the mailbox. What cannot leave yet is held, which leaves no room, so
-   * nothing after it is taken.
-   */
-  private <T> Behavior<Command> takeAll(Gates<T> gates, T first) {
-    if (stateBlocked || paused) {
-      // Arrived after the store refused a write, or after a pause: it waits with the rest.
-      held = new Held<>(gates, first);
-      return Behaviors.same();
-    }
+  private Behavior<Command> onResume() {
+    return take(intake::retryHeld);
+  }
+
+  /** Something {@link Intake} does that takes from the source. */
+  @FunctionalInterface
+  private interface Taking {
+    void run() throws PulsarClientException;
+  }
+
+  /** Takes, then asks for more; a failure of the source, the numbering or the store fails. */
+  private Behavior<Command> take(Taking taking) {
     try {
-      if (!gates.take(first)) {
-        held = new Held<>(gates, first);
-      }
-      PartitionSource<T> source = gates.pipeline().source();
-      for (int i = 0; i < DRAIN_BATCH && hasRoom(); i++) {
-        T next = source.poll();
-        if (next == null) {
-          break;
-        }
-        if (!gates.take(next)) {
-          held = new Held<>(gates, next);
-        }
-      }
+      taking.run();
     } catch (PulsarClientException e) {
       return failAfterSettling(PipelineStage.RECEIVE, e);
     } catch (SequenceNumbering.SequenceIdsExhaustedException e) {
@@ -549,16 +525,6 @@ public final class PartitionReplicator {
     metrics.inFlight(window.messages());
     requestMore();
     return Behaviors.same();
-  }
-
-  private Behavior<Command> onResume() {
-    Held<?> next = held;
-    held = null;
-    return next == null ? Behaviors.same() : takeAll(next);
-  }
-
-  private <T> Behavior<Command> takeAll(Held<T> next) {
-    return takeAll(next.gates(), next.item());
   }
 
   /** What the actor does for an item the {@link Gates} hold. */
@@ -612,7 +578,7 @@ public final class PartitionReplicator {
    * checkpoint came from: a message from a ledger older than the checkpoint's is either an old
    * message redelivered (the cursor lagged the checkpoint) or a new one on a source that was
    * rebuilt, whose ledger ids started again from below. Skipping the latter would lose it silently,
-   * so the source's ledgers are read once (see {@link #onSourceVerified}).
+   * so the source watch reads the source's ledgers once (see {@link SourceWatch.VerifySource}).
    */
   private boolean mustVerifySource(Position position) {
     Optional<Checkpoint> checkpoint = checkpoints.lastWritten();
@@ -623,53 +589,37 @@ public final class PartitionReplicator {
     }
     if (!verifyingSource) {
       verifyingSource = true;
-      context.pipeToSelf(
-          connector.sourceStats(), (stats, err) -> new SourceVerified(epoch, stats, err));
+      watch.tell(
+          new SourceWatch.VerifySource(
+              checkpoint.get().source(),
+              context.messageAdapter(
+                  SourceWatch.Verification.class, v -> new SourceVerified(epoch, v))));
     }
     return true;
   }
 
   /**
-   * The checkpoint's ledger is gone and every ledger the source has is older: the source was
-   * rebuilt (or the topic deleted and recreated on a cluster whose ledger ids started again). The
-   * documented policy: report it, forget the checkpoint's position (and the position map and
-   * sequence anchors of the old source), and replicate the new source from where the cursor stands;
-   * sequence ids start above everything the target holds, so nothing new is dropped.
+   * The source is (or is not) the one the checkpoint came from. Where it was rebuilt, the numbering
+   * starts again above everything the target holds (so nothing new is dropped as a duplicate) and
+   * the source is replicated from where the cursor stands.
    */
   private Behavior<Command> onSourceVerified(SourceVerified msg) {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
     verifyingSource = false;
-    if (msg.failure() != null) {
-      return fail(PipelineStage.SOURCE_TOPIC, msg.failure());
+    if (msg.verification() instanceof SourceWatch.Failed failed) {
+      return fail(failed.stage(), failed.cause());
     }
     sourceVerified = true;
-    Position checkpoint = checkpoints.lastWritten().orElseThrow().source();
-    long checkpointLedger = checkpoint.ledgerId();
-    List<Long> ledgers =
-        msg.stats().ledgers == null
-            ? List.of()
-            : msg.stats().ledgers.stream().map(l -> l.ledgerId).toList();
-    if (ledgers.stream().allMatch(l -> l < checkpointLedger)) {
-      String description =
-          String.format(
-              "%s: the source no longer holds ledger %d of georep's checkpoint %s, and all its"
-                  + " ledgers (%s) are older: the source cluster was rebuilt or the topic recreated"
-                  + " from scratch; georep forgets the checkpoint and replicates the new source"
-                  + " from its cursor",
-              settings.sourceTopic(), checkpointLedger, checkpoint, ledgers);
-      metrics.event("source-rebuilt", description);
-      context.getLog().warn(description);
+    if (msg.verification() == SourceWatch.Rebuilt.INSTANCE) {
       try {
-        resources.positionMap().prune(key, Long.MAX_VALUE);
         sequencer.restartAbove(checkpoints.lastSequenceId());
       } catch (StateStoreException e) {
         return fail(PipelineStage.STATE, e);
       }
       gates.forgetTaken();
       checkpoints.forgetPosition();
-      watch.tell(SourceWatch.SourceRebuilt.INSTANCE);
     }
     return onResume();
   }
@@ -686,16 +636,16 @@ public final class PartitionReplicator {
     }
     gates.settle();
     metrics.inFlight(window.messages());
-    if (held != null
+    if (intake.holding()
         && !timers.isTimerActive(Resume.INSTANCE)
         && !fetchingSchema
-        && !stateBlocked) {
+        && !intake.halted(Intake.Halt.STATE_REFUSED)) {
       // Refused room earlier: some came back now.
       self.tell(Resume.INSTANCE);
     }
     requestMore();
     // Waiting on an empty consumer with nothing in flight: nothing is left to replicate.
-    metrics.caughtUp(receiving && window.isEmpty());
+    metrics.caughtUp(intake.receiving() && window.isEmpty());
     return Behaviors.same();
   }
 
@@ -703,7 +653,7 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onFlushTick() {
     try {
-      if (stateBlocked) {
+      if (intake.halted(Intake.Halt.STATE_REFUSED)) {
         checkpoints.probe(sequencer, window.checkpointable().isPresent());
       }
       flush();
@@ -714,7 +664,7 @@ public final class PartitionReplicator {
     } catch (IllegalArgumentException e) {
       return fail(PipelineStage.STATE, e); // runs the store refuses: a bug, shown, never hidden
     }
-    if (stateBlocked) {
+    if (intake.halted(Intake.Halt.STATE_REFUSED)) {
       unblockState();
     }
     return Behaviors.same();
@@ -759,10 +709,10 @@ public final class PartitionReplicator {
    * every checkpoint interval (the store reopens itself at most once a second).
    */
   private void blockOnState(StateStoreException e) {
-    if (stateBlocked) {
+    if (intake.halted(Intake.Halt.STATE_REFUSED)) {
       return;
     }
-    stateBlocked = true;
+    intake.halt(Intake.Halt.STATE_REFUSED);
     metrics.error(PipelineStage.STATE.label(), describe(e));
     context
         .getLog()
@@ -773,12 +723,12 @@ public final class PartitionReplicator {
   }
 
   private void unblockState() {
-    stateBlocked = false;
+    intake.lift(Intake.Halt.STATE_REFUSED);
     metrics.state(TopicState.RUNNING);
     context
         .getLog()
         .info("{}: the state store takes writes again; going on", settings.sourceTopic());
-    if (held != null && !fetchingSchema) {
+    if (intake.holding() && !fetchingSchema) {
       self.tell(Resume.INSTANCE);
     }
     requestMore();
@@ -788,7 +738,7 @@ public final class PartitionReplicator {
 
   private Behavior<Command> onDrain() {
     metrics.state(TopicState.DRAINING);
-    intakeStopped = true; // what arrives now stays unacknowledged on the source
+    intake.halt(Intake.Halt.CLOSING); // what arrives now stays unacknowledged on the source
     if (window.isEmpty()) {
       return closeAndStop(true);
     }
@@ -807,7 +757,7 @@ public final class PartitionReplicator {
   private Behavior<Command> onReceivedWhileClosing(Received<?> msg) {
     // Taken from the source but not forwarded: it stays unacknowledged on the source.
     if (msg.epoch() == epoch) {
-      receiving = false;
+      intake.received();
     }
     msg.release();
     return Behaviors.same();
@@ -908,7 +858,7 @@ public final class PartitionReplicator {
     if (window.isEmpty()) {
       return fail(stage, cause);
     }
-    intakeStopped = true;
+    intake.halt(Intake.Halt.CLOSING);
     timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
     return Behaviors.receive(Command.class)
         .onMessage(
@@ -984,10 +934,7 @@ public final class PartitionReplicator {
   private void abandonInFlight() {
     if (gates != null) {
       gates.abandon();
-    }
-    if (held != null) {
-      held.release();
-      held = null;
+      intake.releaseHeld();
     }
   }
 

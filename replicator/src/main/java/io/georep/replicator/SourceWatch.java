@@ -5,6 +5,8 @@ import io.georep.state.PositionMap;
 import io.georep.state.SourcePartition;
 import io.georep.state.StateStoreException;
 import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -33,10 +35,35 @@ final class SourceWatch {
     INSTANCE
   }
 
-  /** The source was rebuilt: the checkpoint and the gap reported mean nothing there any more. */
-  enum SourceRebuilt implements Command {
+  /**
+   * Whether the source still holds the ledger of the checkpoint at {@code checkpoint}, or a newer
+   * one; answered once to {@code replyTo}.
+   */
+  record VerifySource(Position checkpoint, ActorRef<Verification> replyTo) implements Command {}
+
+  /** The answer to {@link VerifySource}. */
+  sealed interface Verification {}
+
+  /** The source is the one the checkpoint came from. */
+  enum Same implements Verification {
     INSTANCE
   }
+
+  /**
+   * The checkpoint's ledger is gone and every ledger the source has is older: the source was
+   * rebuilt. Reported, and the position map of the old source is dropped; the watch forgets the
+   * checkpoint and the gap it reported.
+   */
+  enum Rebuilt implements Verification {
+    INSTANCE
+  }
+
+  /** No answer: {@code stage} failed. */
+  record Failed(PipelineStage stage, Throwable cause) implements Verification {}
+
+  private record SourceRead(
+      VerifySource request, PersistentTopicInternalStats stats, Throwable failure)
+      implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -90,7 +117,8 @@ final class SourceWatch {
     return Behaviors.receive(Command.class)
         .onMessage(Checkpointed.class, this::onCheckpointed)
         .onMessageEquals(GapSuspected.INSTANCE, this::onGapSuspected)
-        .onMessageEquals(SourceRebuilt.INSTANCE, this::onSourceRebuilt)
+        .onMessage(VerifySource.class, this::onVerifySource)
+        .onMessage(SourceRead.class, this::onSourceRead)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(StatsRead.class, this::onStatsRead)
         .build();
@@ -108,9 +136,51 @@ final class SourceWatch {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onSourceRebuilt() {
+  private Behavior<Command> onVerifySource(VerifySource msg) {
+    context.pipeToSelf(
+        settings.connector().sourceStats(), (stats, err) -> new SourceRead(msg, stats, err));
+    return Behaviors.same();
+  }
+
+  /**
+   * A rebuilt source (or a topic deleted and recreated on a cluster whose ledger ids started
+   * again): the documented policy is to report it, forget the checkpoint's position (and the
+   * position map of the old source) and replicate the new source from where the cursor stands.
+   */
+  private Behavior<Command> onSourceRead(SourceRead msg) {
+    ActorRef<Verification> replyTo = msg.request().replyTo();
+    if (msg.failure() != null) {
+      replyTo.tell(new Failed(PipelineStage.SOURCE_TOPIC, msg.failure()));
+      return Behaviors.same();
+    }
+    Position verified = msg.request().checkpoint();
+    long checkpointLedger = verified.ledgerId();
+    List<Long> ledgers =
+        msg.stats().ledgers == null
+            ? List.of()
+            : msg.stats().ledgers.stream().map(l -> l.ledgerId).toList();
+    if (!ledgers.stream().allMatch(l -> l < checkpointLedger)) {
+      replyTo.tell(Same.INSTANCE);
+      return Behaviors.same();
+    }
+    String description =
+        String.format(
+            "%s: the source no longer holds ledger %d of georep's checkpoint %s, and all its"
+                + " ledgers (%s) are older: the source cluster was rebuilt or the topic recreated"
+                + " from scratch; georep forgets the checkpoint and replicates the new source"
+                + " from its cursor",
+            sourceTopic, checkpointLedger, verified, ledgers);
+    settings.metrics().event("source-rebuilt", description);
+    context.getLog().warn(description);
+    try {
+      settings.positionMap().prune(settings.key(), Long.MAX_VALUE);
+    } catch (StateStoreException e) {
+      replyTo.tell(new Failed(PipelineStage.STATE, e));
+      return Behaviors.same();
+    }
     checkpoint = null;
     gapReportedUpTo = null;
+    replyTo.tell(Rebuilt.INSTANCE);
     return Behaviors.same();
   }
 
