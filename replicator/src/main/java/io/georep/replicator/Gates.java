@@ -40,10 +40,10 @@ final class Gates<T> implements InFlightWindow.Settlement {
     void retryIn(long nanos);
 
     /**
-     * Whether a replay at {@code position} must wait until the source is known to be the one the
-     * checkpoint came from (see {@code PartitionReplicator.mustVerifySource}).
+     * Ask whether the source is still the one the checkpoint at {@code checkpoint} came from;
+     * answered through {@link Gates#sourceVerified}.
      */
-    boolean mustVerifySource(Position position);
+    void verifySource(Position checkpoint);
 
     /** The state store refused to save the anchors the item's sequence id needs. */
     void stateRefused(StateStoreException e);
@@ -61,6 +61,14 @@ final class Gates<T> implements InFlightWindow.Settlement {
   private final PartitionReplicatorMetrics metrics;
   private final Waits waits;
   private Position highestTaken; // null: nothing taken and no checkpoint
+  private SourceCheck sourceCheck = SourceCheck.UNCHECKED;
+
+  /** Whether the source is known to be the one the checkpoint came from (see mustVerifySource). */
+  private enum SourceCheck {
+    UNCHECKED,
+    CHECKING,
+    VERIFIED
+  }
 
   Gates(
       Pipeline<T> pipeline,
@@ -99,7 +107,7 @@ final class Gates<T> implements InFlightWindow.Settlement {
   private <U> boolean pass(Forwarder<U> forwarder, U item) {
     Position position = forwarder.position(item);
     if (highestTaken != null && position.compareTo(highestTaken) <= 0) {
-      if (waits.mustVerifySource(position)) {
+      if (mustVerifySource(position)) {
         return false;
       }
       metrics.replaySkipped();
@@ -191,6 +199,39 @@ final class Gates<T> implements InFlightWindow.Settlement {
     return true;
   }
 
+  /**
+   * Whether a replay at {@code position} must wait until the source is known to be the one the
+   * checkpoint came from: a message from a ledger older than the checkpoint's is either an old
+   * message redelivered (the cursor lagged the checkpoint) or a new one on a source that was
+   * rebuilt, whose ledger ids started again from below. Skipping the latter would lose it silently,
+   * so the source is checked once.
+   */
+  private boolean mustVerifySource(Position position) {
+    if (sourceCheck == SourceCheck.VERIFIED) {
+      return false;
+    }
+    Optional<Position> checkpoint = checkpoints.lastWritten().map(c -> c.source());
+    if (checkpoint.isEmpty() || position.ledgerId() >= checkpoint.get().ledgerId()) {
+      return false;
+    }
+    if (sourceCheck == SourceCheck.UNCHECKED) {
+      sourceCheck = SourceCheck.CHECKING;
+      waits.verifySource(checkpoint.get());
+    }
+    return true;
+  }
+
+  /**
+   * The source was checked: {@code rebuilt}, its positions start again and nothing of it was taken
+   * yet, else it is the one the checkpoint came from.
+   */
+  void sourceVerified(boolean rebuilt) {
+    sourceCheck = SourceCheck.VERIFIED;
+    if (rebuilt) {
+      highestTaken = null;
+    }
+  }
+
   /** Records the highest position taken; a jump past its successor may be a gap in the source. */
   private void noteTaken(Position position) {
     Position previous = highestTaken;
@@ -200,11 +241,6 @@ final class Gates<T> implements InFlightWindow.Settlement {
             || position.entryId() > previous.entryId() + 1)) {
       waits.gapSuspected();
     }
-  }
-
-  /** The source was rebuilt: its positions start again, nothing of it was taken yet. */
-  void forgetTaken() {
-    highestTaken = null;
   }
 
   @Override

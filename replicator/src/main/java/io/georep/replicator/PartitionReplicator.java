@@ -239,9 +239,6 @@ public final class PartitionReplicator {
   private ActorRef<SourceWatch.Command> watch;
 
   private boolean fetchingSchema;
-  // Whether the source is known to be the one the checkpoint came from (see mustVerifySource).
-  private boolean sourceVerified;
-  private boolean verifyingSource;
 
   private PartitionReplicator(
       ActorContext<Command> context,
@@ -337,7 +334,10 @@ public final class PartitionReplicator {
     } catch (StateStoreException e) {
       return fail(PipelineStage.STATE, e);
     }
-    reportTargetBehind();
+    if (settings.targetDeduplicates() && !settings.routing().isRouted()) {
+      sequencer.reportTargetBehind(
+          checkpoints.lastWritten(), checkpoints.forwardedBefore(), settings.targetTopic());
+    }
     return active(pipeline);
   }
 
@@ -353,34 +353,6 @@ public final class PartitionReplicator {
                       .warn("closing a stale pipeline failed: {}", describe(rootCause(err)));
                 }
               });
-    }
-  }
-
-  /**
-   * -1 means "no state" where the link switched deduplication on, else it may mean "off". Only "no
-   * state at all" is reported: a smaller id than the checkpoint's is also what a change of
-   * partition counts leaves (the same producer name wrote several target partitions while the
-   * messages were routed by key, and the checkpoint holds the highest id of them all). Policy: go
-   * on from the checkpoint. What the target lost is the target's loss; sending it again would need
-   * the source data, which the cursor already released.
-   */
-  private void reportTargetBehind() {
-    Optional<Checkpoint> checkpoint = checkpoints.lastWritten();
-    long highestOnTarget = sequencer.highestOnTarget();
-    if (checkpoint.isPresent()
-        && checkpoints.forwardedBefore()
-        && settings.targetDeduplicates()
-        && highestOnTarget < 0
-        && checkpoint.get().sequenceId() >= 0
-        && !settings.routing().isRouted()) {
-      String description =
-          String.format(
-              "the target's deduplication state for %s (last sequence id %d) is behind georep's"
-                  + " checkpoint (%d): the target topic was recreated or its deduplication state"
-                  + " expired; georep continues after its checkpoint and does not resend",
-              settings.targetTopic(), highestOnTarget, checkpoint.get().sequenceId());
-      metrics.event("target-sequence-behind", description);
-      context.getLog().warn(description);
     }
   }
 
@@ -546,8 +518,12 @@ public final class PartitionReplicator {
     }
 
     @Override
-    public boolean mustVerifySource(Position position) {
-      return PartitionReplicator.this.mustVerifySource(position);
+    public void verifySource(Position checkpoint) {
+      watch.tell(
+          new SourceWatch.VerifySource(
+              checkpoint,
+              context.messageAdapter(
+                  SourceWatch.Verification.class, v -> new SourceVerified(epoch, v))));
     }
 
     @Override
@@ -574,31 +550,6 @@ public final class PartitionReplicator {
   }
 
   /**
-   * Whether a redelivery at {@code position} must wait until the source is known to be the one the
-   * checkpoint came from: a message from a ledger older than the checkpoint's is either an old
-   * message redelivered (the cursor lagged the checkpoint) or a new one on a source that was
-   * rebuilt, whose ledger ids started again from below. Skipping the latter would lose it silently,
-   * so the source watch reads the source's ledgers once (see {@link SourceWatch.VerifySource}).
-   */
-  private boolean mustVerifySource(Position position) {
-    Optional<Checkpoint> checkpoint = checkpoints.lastWritten();
-    if (sourceVerified
-        || checkpoint.isEmpty()
-        || position.ledgerId() >= checkpoint.get().source().ledgerId()) {
-      return false;
-    }
-    if (!verifyingSource) {
-      verifyingSource = true;
-      watch.tell(
-          new SourceWatch.VerifySource(
-              checkpoint.get().source(),
-              context.messageAdapter(
-                  SourceWatch.Verification.class, v -> new SourceVerified(epoch, v))));
-    }
-    return true;
-  }
-
-  /**
    * The source is (or is not) the one the checkpoint came from. Where it was rebuilt, the numbering
    * starts again above everything the target holds (so nothing new is dropped as a duplicate) and
    * the source is replicated from where the cursor stands.
@@ -607,20 +558,19 @@ public final class PartitionReplicator {
     if (msg.epoch() != epoch) {
       return Behaviors.same();
     }
-    verifyingSource = false;
     if (msg.verification() instanceof SourceWatch.Failed failed) {
       return fail(failed.stage(), failed.cause());
     }
-    sourceVerified = true;
-    if (msg.verification() == SourceWatch.Rebuilt.INSTANCE) {
+    boolean rebuilt = msg.verification() == SourceWatch.Rebuilt.INSTANCE;
+    if (rebuilt) {
       try {
         sequencer.restartAbove(checkpoints.lastSequenceId());
       } catch (StateStoreException e) {
         return fail(PipelineStage.STATE, e);
       }
-      gates.forgetTaken();
       checkpoints.forgetPosition();
     }
+    gates.sourceVerified(rebuilt);
     return onResume();
   }
 

@@ -1,11 +1,13 @@
 package io.georep.replicator;
 
+import io.georep.state.Checkpoint;
 import io.georep.state.CheckpointStore;
 import io.georep.state.Position;
 import io.georep.state.SequenceAnchor;
 import io.georep.state.SourcePartition;
 import io.georep.state.StateStoreException;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -74,6 +76,34 @@ final class Sequencer {
       log.warn(description);
     }
     return id;
+  }
+
+  /**
+   * Reports a target deduplicating the link's topic whose state holds nothing of this producer
+   * although georep checkpointed forwarded messages: the target topic was recreated, or its
+   * deduplication state expired. -1 means "no state" where the link switched deduplication on, else
+   * it may mean "off". Only "no state at all" is reported: a smaller id than the checkpoint's is
+   * also what a change of partition counts leaves (the same producer name wrote several target
+   * partitions while the messages were routed by key, and the checkpoint holds the highest id of
+   * them all). Policy: go on from the checkpoint. What the target lost is the target's loss;
+   * sending it again would need the source data, which the cursor already released.
+   */
+  void reportTargetBehind(
+      Optional<Checkpoint> checkpoint, boolean forwardedBefore, String targetTopic) {
+    long highest = highestOnTarget();
+    if (checkpoint.isPresent()
+        && forwardedBefore
+        && highest < 0
+        && checkpoint.get().sequenceId() >= 0) {
+      String description =
+          String.format(
+              "the target's deduplication state for %s (last sequence id %d) is behind georep's"
+                  + " checkpoint (%d): the target topic was recreated or its deduplication state"
+                  + " expired; georep continues after its checkpoint and does not resend",
+              targetTopic, highest, checkpoint.get().sequenceId());
+      metrics.event("target-sequence-behind", description);
+      log.warn(description);
+    }
   }
 
   /**
