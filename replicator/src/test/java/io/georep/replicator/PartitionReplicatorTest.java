@@ -88,6 +88,10 @@ class PartitionReplicatorTest {
   }
 
   private ActorRef<PartitionReplicator.Command> start() {
+    return start(new LinkFlowControl(1000, 64 * 1024 * 1024, 0, 0));
+  }
+
+  private ActorRef<PartitionReplicator.Command> start(LinkFlowControl flow) {
     var settings =
         new PartitionReplicator.Settings(
             "l",
@@ -112,7 +116,7 @@ class PartitionReplicatorTest {
             checkpoints,
             state.positionMap(),
             metrics,
-            new LinkFlowControl(1000, 64 * 1024 * 1024, 0, 0),
+            flow,
             new ReceiveQueueBudget(8 * 1024 * 1024),
             new GuardedProducer.Watcher() {
               @Override
@@ -243,6 +247,47 @@ class PartitionReplicatorTest {
     assertThat(p.forwarder.sentEntries()).containsExactly(0L, 1L, 2L);
   }
 
+  @Test
+  void whatTheTargetsDeduplicationHoldsIsNotSentAgain() {
+    start();
+    FakePipeline first = connector.awaitConnected(1);
+    first.source.deliver(item(0), item(1), item(2));
+    await().until(() -> first.forwarder.sent.size() == 3);
+    first.forwarder.acknowledge(0);
+    // The target persisted 1 and 2, but the answer for 1 is lost: the pipeline restarts.
+    first.forwarder.fail(1, new PulsarClientException("connection lost"));
+    await().until(() -> first.closed());
+    assertThat(checkpointed()).contains(new Position(1, 0, -1));
+
+    // On reconnecting, the target says it holds the producer's messages up to 2.
+    connector.targetHolds(first.forwarder.sent.get(2).slot().sequenceId);
+    FakePipeline second = connector.awaitConnected(2);
+    second.source.deliver(item(1), item(2), item(3));
+    await().until(() -> second.forwarder.sent.size() == 1);
+    assertThat(second.forwarder.sentEntries()).containsExactly(3L);
+    assertThat(counter("georep.replays.skipped")).isEqualTo(2);
+    second.forwarder.acknowledge(0);
+    await().until(() -> checkpointed().equals(Optional.of(new Position(1, 3, -1))));
+  }
+
+  @Test
+  void theLinksInFlightBudgetHoldsTheNextMessageAndOrderHolds() {
+    start(new LinkFlowControl(2, 64 * 1024 * 1024, 0, 0));
+    FakePipeline p = connector.awaitConnected(1);
+    p.source.deliver(item(0), item(1), item(2), item(3));
+    await().until(() -> p.forwarder.sent.size() == 2);
+    assertThat(p.forwarder.sentEntries()).as("two fit the link's budget").containsExactly(0L, 1L);
+
+    p.forwarder.acknowledge(0);
+    await().until(() -> p.forwarder.sent.size() == 3);
+    p.forwarder.acknowledge(1);
+    await().until(() -> p.forwarder.sent.size() == 4);
+    assertThat(p.forwarder.sentEntries()).containsExactly(0L, 1L, 2L, 3L);
+    p.forwarder.acknowledge(2);
+    p.forwarder.acknowledge(3);
+    await().until(() -> checkpointed().equals(Optional.of(new Position(1, 3, -1))));
+  }
+
   private Optional<Position> checkpointed() {
     return state.checkpoints().get(key).map(Checkpoint::source);
   }
@@ -263,6 +308,12 @@ class PartitionReplicatorTest {
   /** Hands out a new pipeline on each connect, as the real one subscribes anew. */
   static final class FakeConnector implements PipelineConnector {
     final List<FakePipeline> connected = new CopyOnWriteArrayList<>();
+    private volatile long targetHolds = -1;
+
+    /** From the next connection on, the target's deduplication holds up to {@code sequenceId}. */
+    void targetHolds(long sequenceId) {
+      targetHolds = sequenceId;
+    }
 
     @Override
     public CompletableFuture<Boolean> sourceExists() {
@@ -272,7 +323,7 @@ class PartitionReplicatorTest {
     @Override
     public CompletableFuture<Pipeline<?>> connect(boolean checkpointed) {
       FakeSource source = new FakeSource();
-      FakeForwarder forwarder = new FakeForwarder();
+      FakeForwarder forwarder = new FakeForwarder(targetHolds);
       connected.add(new FakePipeline(source, forwarder));
       SchemaBridge schemas =
           new SchemaBridge(
@@ -357,7 +408,12 @@ class PartitionReplicatorTest {
 
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final AtomicInteger targetLedger = new AtomicInteger(7);
+    private final long targetHolds;
     volatile boolean closed;
+
+    FakeForwarder(long targetHolds) {
+      this.targetHolds = targetHolds;
+    }
 
     List<Long> sentEntries() {
       return sent.stream().map(s -> s.item().entry()).toList();
@@ -419,7 +475,7 @@ class PartitionReplicatorTest {
 
     @Override
     public long[] targetSequenceIds() {
-      return new long[] {-1};
+      return new long[] {targetHolds};
     }
 
     @Override
