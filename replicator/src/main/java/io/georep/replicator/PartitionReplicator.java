@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -684,21 +686,84 @@ public final class PartitionReplicator {
     requestMore();
   }
 
-  // ---- draining ----------------------------------------------------------------------------
+  // ---- settling, closing, failing -----------------------------------------------------------
 
   private Behavior<Command> onDrain() {
     metrics.state(TopicState.DRAINING);
-    intake.halt(Intake.Halt.CLOSING); // what arrives now stays unacknowledged on the source
+    return settling(
+        () -> closeAndStop(true),
+        failure -> {
+          // Shutting down: no restart. What settled before it is checkpointed; it and what
+          // follows it go again at the next start.
+          Throwable root = rootCause(failure);
+          metrics.error(PipelineStage.SEND.errorKind(root), describe(root));
+          gates.settle();
+          return closeAndStop(false);
+        },
+        () -> {
+          metrics.error(
+              PipelineStage.DRAIN.label(),
+              window.messages()
+                  + " messages were still in flight after "
+                  + DRAIN_LIMIT.toSeconds()
+                  + " s of draining; they go again at the next start");
+          return closeAndStop(false);
+        },
+        Behaviors::same);
+  }
+
+  /**
+   * A failure on the source side (a corrupt entry, a consumer that failed): the sends in flight can
+   * still complete. Waits for them (at most the drain limit) and checkpoints what the target
+   * confirmed before failing: otherwise every restart that meets the same failure would send them
+   * again (duplicates growing with each restart on a target without deduplication), and the cursor
+   * would never pass them. A send that fails meanwhile goes first.
+   */
+  private Behavior<Command> failAfterSettling(PipelineStage stage, Throwable cause) {
+    return settling(
+        () -> fail(stage, cause),
+        failure -> fail(PipelineStage.SEND, failure),
+        () -> fail(stage, cause),
+        () -> closeAndStop(false));
+  }
+
+  /**
+   * Takes nothing more (what arrives stays unacknowledged on the source) and lets what is in flight
+   * settle and be checkpointed, for at most {@link #DRAIN_LIMIT}; then {@code settled}, or {@code
+   * sendFailed} with the first failure, or {@code timedOut}; {@code drain} answers a {@link Drain}
+   * meanwhile.
+   */
+  private Behavior<Command> settling(
+      Supplier<Behavior<Command>> settled,
+      Function<Throwable, Behavior<Command>> sendFailed,
+      Supplier<Behavior<Command>> timedOut,
+      Supplier<Behavior<Command>> drain) {
+    intake.halt(Intake.Halt.CLOSING);
     if (window.isEmpty()) {
-      return closeAndStop(true);
+      return settled.get();
     }
     timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
     return Behaviors.receive(Command.class)
+        .onMessage(
+            SendsCompleted.class,
+            msg -> {
+              if (msg.epoch() != epoch) {
+                return Behaviors.same();
+              }
+              window.heard();
+              Optional<Throwable> failure = window.failure();
+              if (failure.isPresent()) {
+                return sendFailed.apply(failure.get());
+              }
+              gates.settle();
+              metrics.inFlight(window.messages());
+              return window.isEmpty() ? settled.get() : Behaviors.same();
+            })
         .onMessage(Received.class, this::onReceivedWhileClosing)
-        .onMessage(SendsCompleted.class, this::onSentWhileDraining)
         .onMessage(CursorMoved.class, this::onCursorMoved)
         .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
-        .onMessageEquals(DrainTimeout.INSTANCE, this::onDrainTimeout)
+        .onMessageEquals(DrainTimeout.INSTANCE, timedOut::get)
+        .onMessageEquals(Drain.INSTANCE, drain::get)
         .onSignal(PreRestart.class, s -> onStopped())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -713,36 +778,41 @@ public final class PartitionReplicator {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onSentWhileDraining(SendsCompleted msg) {
-    if (msg.epoch() != epoch) {
-      return Behaviors.same();
-    }
-    window.heard();
-    Optional<Throwable> failure = window.failure();
-    if (failure.isPresent()) {
-      // Shutting down: no restart. What settled before it is checkpointed; it and what follows
-      // it go again at the next start.
-      Throwable root = rootCause(failure.get());
-      metrics.error(PipelineStage.SEND.errorKind(root), describe(root));
-      gates.settle();
-      return closeAndStop(false);
-    }
-    gates.settle();
-    metrics.inFlight(window.messages());
-    return window.isEmpty() ? closeAndStop(true) : Behaviors.same();
-  }
-
-  private Behavior<Command> onDrainTimeout() {
-    metrics.error(
-        PipelineStage.DRAIN.label(),
-        window.messages()
-            + " messages were still in flight after "
-            + DRAIN_LIMIT.toSeconds()
-            + " s of draining; they go again at the next start");
-    return closeAndStop(false);
-  }
-
   private Behavior<Command> closeAndStop(boolean drained) {
+    return closing(drained ? this::stopped : this::undrained, Behaviors::same);
+  }
+
+  /**
+   * Records the error, keeps what the target acknowledged, closes the pipeline and only then
+   * throws: the supervisor's restart finds the producer name free again.
+   */
+  private Behavior<Command> fail(PipelineStage stage, Throwable cause) {
+    Throwable root = rootCause(cause);
+    String errorKind = stage.errorKind(root);
+    metrics.error(errorKind, describe(root));
+    context
+        .getLog()
+        .warn(
+            "{} -> {}: {} failed: {}",
+            settings.sourceTopic(),
+            settings.targetTopic(),
+            errorKind,
+            describe(root));
+    return closing(
+        () -> {
+          metrics.restarted();
+          throw new PartitionReplicationException(
+              settings.sourceTopic() + ": " + stage.label() + " failed", root);
+        },
+        this::stopped);
+  }
+
+  /**
+   * Writes the last checkpoint, abandons what is in flight, closes the pipeline; then {@code
+   * closed}. {@code drain} answers a {@link Drain} meanwhile.
+   */
+  private Behavior<Command> closing(
+      Supplier<Behavior<Command>> closed, Supplier<Behavior<Command>> drain) {
     checkpointBeforeClosing();
     abandonInFlight();
     timers.cancelAll();
@@ -752,10 +822,11 @@ public final class PartitionReplicator {
             Closed.class,
             msg -> {
               reportCloseFailure(msg);
-              return drained ? stopped() : undrained();
+              return closed.get();
             })
         .onMessage(Connected.class, this::onConnectedWhileClosing)
         .onMessage(Received.class, this::onReceivedWhileClosing)
+        .onMessageEquals(Drain.INSTANCE, drain::get)
         .onSignal(PostStop.class, s -> onStopped())
         .build();
   }
@@ -795,77 +866,6 @@ public final class PartitionReplicator {
     metrics.state(TopicState.UNDRAINED);
     metrics.inFlight(0);
     return Behaviors.stopped();
-  }
-
-  /**
-   * A failure on the source side (a corrupt entry, a consumer that failed): the sends in flight can
-   * still complete. Waits for them (at most the drain limit) and checkpoints what the target
-   * confirmed before failing: otherwise every restart that meets the same failure would send them
-   * again (duplicates growing with each restart on a target without deduplication), and the cursor
-   * would never pass them.
-   */
-  private Behavior<Command> failAfterSettling(PipelineStage stage, Throwable cause) {
-    if (window.isEmpty()) {
-      return fail(stage, cause);
-    }
-    intake.halt(Intake.Halt.CLOSING);
-    timers.startSingleTimer(DrainTimeout.INSTANCE, DRAIN_LIMIT);
-    return Behaviors.receive(Command.class)
-        .onMessage(
-            SendsCompleted.class,
-            msg -> {
-              Behavior<Command> next = onSendsCompleted(msg);
-              if (next != Behaviors.<Command>same()) {
-                return next; // a send failed: that failure goes first
-              }
-              return window.isEmpty() ? fail(stage, cause) : Behaviors.same();
-            })
-        .onMessage(Received.class, this::onReceivedWhileClosing)
-        .onMessage(CursorMoved.class, this::onCursorMoved)
-        .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
-        .onMessageEquals(DrainTimeout.INSTANCE, () -> fail(stage, cause))
-        .onMessageEquals(Drain.INSTANCE, () -> closeAndStop(false))
-        .onSignal(PreRestart.class, s -> onStopped())
-        .onSignal(PostStop.class, s -> onStopped())
-        .build();
-  }
-
-  // ---- failing -----------------------------------------------------------------------------
-
-  /**
-   * Records the error, keeps what the target acknowledged, closes the pipeline and only then
-   * throws: the supervisor's restart finds the producer name free again.
-   */
-  private Behavior<Command> fail(PipelineStage stage, Throwable cause) {
-    Throwable root = rootCause(cause);
-    String errorKind = stage.errorKind(root);
-    metrics.error(errorKind, describe(root));
-    context
-        .getLog()
-        .warn(
-            "{} -> {}: {} failed: {}",
-            settings.sourceTopic(),
-            settings.targetTopic(),
-            errorKind,
-            describe(root));
-    checkpointBeforeClosing();
-    abandonInFlight();
-    timers.cancelAll();
-    context.pipeToSelf(closeClients(), (ok, err) -> new Closed(epoch, err));
-    return Behaviors.receive(Command.class)
-        .onMessage(
-            Closed.class,
-            msg -> {
-              reportCloseFailure(msg);
-              metrics.restarted();
-              throw new PartitionReplicationException(
-                  settings.sourceTopic() + ": " + stage.label() + " failed", root);
-            })
-        .onMessage(Connected.class, this::onConnectedWhileClosing)
-        .onMessage(Received.class, this::onReceivedWhileClosing)
-        .onMessageEquals(Drain.INSTANCE, this::stopped)
-        .onSignal(PostStop.class, s -> onStopped())
-        .build();
   }
 
   private void reportCloseFailure(Closed msg) {
