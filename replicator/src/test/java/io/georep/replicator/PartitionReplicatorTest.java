@@ -187,6 +187,9 @@ class PartitionReplicatorTest {
     first.source.deliver(item(0), item(1), item(2));
     await().until(() -> first.forwarder.sent.size() == 3);
     first.forwarder.acknowledge(0);
+    // A failure seen in the same round as earlier successes fails before settling them: the
+    // test lets the first settle on its own.
+    await().until(() -> checkpointed().equals(Optional.of(new Position(1, 0, -1))));
     first.forwarder.acknowledge(2); // persisted, but after the failure: goes again
     first.forwarder.fail(1, new PulsarClientException.TimeoutException("send timed out"));
 
@@ -205,6 +208,29 @@ class PartitionReplicatorTest {
     second.forwarder.acknowledge(0);
     second.forwarder.acknowledge(1);
     await().until(() -> checkpointed().equals(Optional.of(new Position(1, 2, -1))));
+  }
+
+  @Test
+  void aFailingSourceLetsWhatIsInFlightSettleAndCheckpointsItBeforeRestarting() {
+    start();
+    FakePipeline first = connector.awaitConnected(1);
+    first.source.deliver(item(0), item(1));
+    await().until(() -> first.forwarder.sent.size() == 2);
+    await().until(first.source::receiving);
+    first.source.failReceive(new PulsarClientException.InvalidMessageException("entry corrupt"));
+    first.source.deliver(item(2)); // after the failure: not taken
+    first.forwarder.acknowledge(0);
+    first.forwarder.acknowledge(1);
+
+    await().until(() -> first.closed());
+    assertThat(checkpointed()).contains(new Position(1, 1, -1));
+    assertThat(first.source.acknowledged()).last().isEqualTo(1L);
+    assertThat(first.forwarder.sentEntries()).containsExactly(0L, 1L);
+    assertThat(metrics.snapshot().lastError()).startsWith("receive: ");
+    FakePipeline second = connector.awaitConnected(2);
+    second.source.deliver(item(1), item(2));
+    await().until(() -> second.forwarder.sent.size() == 1);
+    assertThat(second.forwarder.sentEntries()).containsExactly(2L);
   }
 
   @Test
@@ -254,6 +280,7 @@ class PartitionReplicatorTest {
     first.source.deliver(item(0), item(1), item(2));
     await().until(() -> first.forwarder.sent.size() == 3);
     first.forwarder.acknowledge(0);
+    await().until(() -> checkpointed().equals(Optional.of(new Position(1, 0, -1))));
     // The target persisted 1 and 2, but the answer for 1 is lost: the pipeline restarts.
     first.forwarder.fail(1, new PulsarClientException("connection lost"));
     await().until(() -> first.closed());
@@ -365,6 +392,21 @@ class PartitionReplicatorTest {
           receiver.complete(item);
         }
       }
+    }
+
+    synchronized boolean receiving() {
+      return waiting != null;
+    }
+
+    /** The receive under way fails. */
+    void failReceive(Throwable failure) {
+      CompletableFuture<Item> receiver;
+      synchronized (this) {
+        receiver = waiting;
+        waiting = null;
+      }
+      assertThat(receiver).as("a receive under way").isNotNull();
+      receiver.completeExceptionally(failure);
     }
 
     @Override
