@@ -3,6 +3,7 @@ package io.georep.replicator;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
@@ -24,13 +25,26 @@ import org.apache.pulsar.common.schema.SchemaInfo;
  * <p>One per replicator; used from its actor only.
  */
 final class SchemaBridge {
-  private final PulsarClient source;
+  /** Looks a schema version up in the source's registry. */
+  @FunctionalInterface
+  interface Registry {
+    CompletableFuture<Optional<SchemaInfo>> schema(byte[] version);
+  }
+
+  private final Registry registry;
   private final String sourceTopic;
   private final Map<ByteBuffer, Schema<byte[]>> byVersion = new HashMap<>();
 
-  SchemaBridge(PulsarClient source, String sourceTopic) {
-    this.source = source;
+  SchemaBridge(Registry registry, String sourceTopic) {
+    this.registry = registry;
     this.sourceTopic = sourceTopic;
+  }
+
+  /** Looks schemas up over the source client's binary protocol. */
+  static SchemaBridge of(PulsarClient source, String sourceTopic) {
+    TopicName topic = TopicName.get(sourceTopic);
+    return new SchemaBridge(
+        version -> ((PulsarClientImpl) source).getLookup().getSchema(topic, version), sourceTopic);
   }
 
   /** The schema to send a message of this source schema version with; null until fetched. */
@@ -40,9 +54,8 @@ final class SchemaBridge {
 
   /** Fetches the source schema of this version. */
   CompletableFuture<SchemaInfo> fetch(byte[] version) {
-    return ((PulsarClientImpl) source)
-        .getLookup()
-        .getSchema(TopicName.get(sourceTopic), version)
+    return registry
+        .schema(version)
         .thenApply(
             info ->
                 info.orElseThrow(

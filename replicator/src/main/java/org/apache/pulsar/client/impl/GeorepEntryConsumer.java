@@ -1,6 +1,7 @@
 package org.apache.pulsar.client.impl;
 
 import com.scurrilous.circe.checksum.Crc32cIntChecksum;
+import io.georep.replicator.EntryPermits;
 import io.georep.replicator.ReceiveQueueBudget;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

@@ -1,15 +1,13 @@
-package org.apache.pulsar.client.impl;
-
-import io.georep.replicator.ReceiveQueueBudget;
+package io.georep.replicator;
 
 /**
- * The flow control of {@link GeorepEntryConsumer}, in entries. A broker without {@code
- * preciseDispatcherFlowControl} (the default) reads as many entries at once as the consumer has
- * permits (at most 100 and 5 MB), although each entry it sends takes all its messages off them. So
- * the permits are held at the number of entries wanted, not at their messages: the consumer's share
- * of the daemon's {@link ReceiveQueueBudget} in entries of the average size seen (at least one, at
- * most {@link #MAX_ENTRIES}) minus those waiting to be taken. Entries queued and asked for so stay
- * within the share, or one entry where the share holds less.
+ * The flow control of {@link org.apache.pulsar.client.impl.GeorepEntryConsumer}, in entries. A
+ * broker without {@code preciseDispatcherFlowControl} (the default) reads as many entries at once
+ * as the consumer has permits (at most 100 and 5 MB), although each entry it sends takes all its
+ * messages off them. So the permits are held at the number of entries wanted, not at their
+ * messages: the consumer's share of the daemon's {@link ReceiveQueueBudget} in entries of the
+ * average size seen (at least one, at most {@link #MAX_ENTRIES}) minus those waiting to be taken.
+ * Entries queued and asked for so stay within the share, or one entry where the share holds less.
  *
  * <p>What the broker holds is known as granted minus the messages that arrived, per connection: a
  * new connection starts from nothing (the broker starts it at zero). Permits are topped up once the
@@ -17,9 +15,11 @@ import io.georep.replicator.ReceiveQueueBudget;
  * an arrival that takes it there is answered at once, so a broker at the end of the topic always
  * holds permits for the next entry written, and entries of a few messages cost one FLOW command per
  * several of them, not one each. After entries are taken, permits are topped up in chunks of half
- * the target, so reads are not one entry each. Not thread-safe: the consumer guards it.
+ * the target, so reads are not one entry each. Not thread-safe: the consumer guards it. It is
+ * georep's logic, kept out of the client's package: only the consumer that must reach
+ * package-private members lives there.
  */
-final class EntryPermits {
+public final class EntryPermits {
   static final int MAX_ENTRIES = 100; // the most a broker reads at once by default
 
   private final ReceiveQueueBudget budget;
@@ -28,7 +28,7 @@ final class EntryPermits {
   private long received;
   private double averageEntryBytes = -1;
 
-  EntryPermits(ReceiveQueueBudget budget) {
+  public EntryPermits(ReceiveQueueBudget budget) {
     this.budget = budget;
   }
 
@@ -36,14 +36,14 @@ final class EntryPermits {
    * The broker registered the consumer afresh on {@code connection} (a reconnect, or after a seek,
    * on the same connection as before): it holds no permits for it.
    */
-  void subscribed(Object connection) {
+  public void subscribed(Object connection) {
     this.connection = connection;
     granted = 0;
     received = 0;
   }
 
   /** An entry of {@code messages} and {@code bytes} arrived on {@code from}. */
-  void arrived(Object from, int messages, int bytes) {
+  public void arrived(Object from, int messages, int bytes) {
     if (from == connection) {
       received += messages;
     }
@@ -55,7 +55,7 @@ final class EntryPermits {
    * The permits to grant on {@code to} now, with {@code queued} entries waiting to be taken; they
    * are counted as granted. 0 when none are due.
    */
-  long grant(Object to, int queued) {
+  public long grant(Object to, int queued) {
     if (to == null) {
       return 0;
     }

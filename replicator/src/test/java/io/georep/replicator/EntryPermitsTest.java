@@ -1,9 +1,8 @@
-package org.apache.pulsar.client.impl;
+package io.georep.replicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.georep.config.LimitsConfig;
-import io.georep.replicator.ReceiveQueueBudget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
