@@ -22,12 +22,6 @@ import org.apache.pulsar.client.api.MessageId;
  * only.
  */
 final class CheckpointWriter {
-  /**
-   * How a checkpoint stores "nothing forwarded to the target yet" (only filtered messages were
-   * taken). Confined to this class: it never leaves it as a position.
-   */
-  private static final Position NOTHING_ON_TARGET = new Position(-1, -1, -1);
-
   private final CheckpointStore store;
   private final SourcePartition key;
   private final int[] targetPartitions;
@@ -62,7 +56,7 @@ final class CheckpointWriter {
     if (lastWritten != null) {
       lastSequenceId = lastWritten.sequenceId();
       forwardedCount = lastWritten.forwardedCount();
-      lastTarget = lastWritten.target().equals(NOTHING_ON_TARGET) ? null : lastWritten.target();
+      lastTarget = lastWritten.target().orElse(null);
     }
   }
 
@@ -136,7 +130,7 @@ final class CheckpointWriter {
         new Checkpoint(
             acked.source,
             lastSequenceId,
-            lastTarget != null ? lastTarget : NOTHING_ON_TARGET,
+            Optional.ofNullable(lastTarget),
             acked.publishTime,
             forwardedCount,
             System.currentTimeMillis());

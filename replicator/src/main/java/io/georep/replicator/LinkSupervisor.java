@@ -505,7 +505,7 @@ public final class LinkSupervisor {
     }
     PartitionPlan plan = PartitionPlan.of(link, topic, partition, targetPartitions);
     var settings =
-        new PartitionReplicator.Settings(
+        new PartitionSettings(
             link.name(),
             link.source(),
             link.target(),
@@ -520,7 +520,7 @@ public final class LinkSupervisor {
             link.options().enableTargetDeduplication(),
             plan.forwardEntries());
     var resources =
-        new PartitionReplicator.Resources(
+        new PartitionResources(
             runtime.source(),
             runtime.sourceAdmin(),
             sourceListings,

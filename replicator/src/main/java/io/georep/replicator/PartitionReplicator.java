@@ -1,10 +1,7 @@
 package io.georep.replicator;
 
-import io.georep.config.StartPosition;
 import io.georep.state.Checkpoint;
-import io.georep.state.CheckpointStore;
 import io.georep.state.Position;
-import io.georep.state.PositionMap;
 import io.georep.state.SourcePartition;
 import io.georep.state.StateStoreException;
 import java.io.UncheckedIOException;
@@ -22,12 +19,8 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.MessageId;
-import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
-import org.apache.pulsar.client.impl.GuardedProducer;
-import org.apache.pulsar.common.naming.TopicName;
 import org.apache.pulsar.common.schema.SchemaInfo;
 
 /**
@@ -59,56 +52,6 @@ import org.apache.pulsar.common.schema.SchemaInfo;
  * the position map's pruning and the gap check.
  */
 public final class PartitionReplicator {
-
-  /** What one replicator needs to know; immutable. */
-  public record Settings(
-      String link,
-      String sourceCluster,
-      String targetCluster,
-      String sourceTopic,
-      String targetTopic,
-      TargetRouting routing,
-      StartPosition startAt,
-      int maxInFlightMessages,
-      long maxInFlightBytes,
-      Duration checkpointInterval,
-      Duration checkpointSyncInterval,
-      boolean targetDeduplicates,
-      boolean forwardEntries) {
-
-    String subscription() {
-      return "georep-" + link;
-    }
-
-    /**
-     * The topic producer {@code index} writes to: {@code targetTopic} itself, or, when routed,
-     * partition {@code index} of the partitioned topic {@code targetTopic}.
-     */
-    String targetTopicOf(int index) {
-      return routing.isRouted()
-          ? targetTopic + TopicName.PARTITIONED_TOPIC_SUFFIX + routing.partitions()[index]
-          : targetTopic;
-    }
-
-    /** Stable per (link, source partition): the target's deduplication keys on it. */
-    String producerName() {
-      return ProducerNames.of(link, sourceCluster, sourceTopic);
-    }
-  }
-
-  /** What the replicator talks to; shared, thread-safe. */
-  public record Resources(
-      PulsarClient source,
-      PulsarAdmin sourceAdmin,
-      SourceListings sourceListings,
-      PulsarClient target,
-      CheckpointStore checkpoints,
-      PositionMap positionMap,
-      PartitionReplicatorMetrics metrics,
-      LinkFlowControl flow,
-      ReceiveQueueBudget receiveQueues,
-      GuardedProducer.Watcher targetWatcher,
-      java.util.function.BooleanSupplier linkPaused) {}
 
   /** The protocol. */
   public sealed interface Command {}
@@ -179,13 +122,13 @@ public final class PartitionReplicator {
     INSTANCE
   }
 
-  public static Behavior<Command> create(Settings settings, Resources resources) {
+  public static Behavior<Command> create(PartitionSettings settings, PartitionResources resources) {
     return create(settings, resources, new PulsarPipelineConnector(settings, resources));
   }
 
   /** With the clusters reached through {@code connector}: tests give a fake one. */
   static Behavior<Command> create(
-      Settings settings, Resources resources, PipelineConnector connector) {
+      PartitionSettings settings, PartitionResources resources, PipelineConnector connector) {
     // Made outside the supervised setup: it outlives the restarts (see SourceStatsSchedule).
     SourceStatsSchedule statsSchedule = new SourceStatsSchedule(STATS_INTERVAL);
     Behavior<Command> behavior =
@@ -217,8 +160,8 @@ public final class PartitionReplicator {
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final Settings settings;
-  private final Resources resources;
+  private final PartitionSettings settings;
+  private final PartitionResources resources;
   private final PipelineConnector connector;
   private final SourceStatsSchedule statsSchedule;
   private final PartitionReplicatorMetrics metrics;
@@ -245,8 +188,8 @@ public final class PartitionReplicator {
   private PartitionReplicator(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      Settings settings,
-      Resources resources,
+      PartitionSettings settings,
+      PartitionResources resources,
       PipelineConnector connector,
       SourceStatsSchedule statsSchedule) {
     this.context = context;

@@ -19,11 +19,10 @@ import org.apache.pulsar.common.policies.data.PersistentTopicInternalStats;
 
 /** Connects a {@link PartitionReplicator} to the real source and target clusters. */
 final class PulsarPipelineConnector implements PipelineConnector {
-  private final PartitionReplicator.Settings settings;
-  private final PartitionReplicator.Resources resources;
+  private final PartitionSettings settings;
+  private final PartitionResources resources;
 
-  PulsarPipelineConnector(
-      PartitionReplicator.Settings settings, PartitionReplicator.Resources resources) {
+  PulsarPipelineConnector(PartitionSettings settings, PartitionResources resources) {
     this.settings = settings;
     this.resources = resources;
   }

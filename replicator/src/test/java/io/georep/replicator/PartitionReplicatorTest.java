@@ -93,7 +93,7 @@ class PartitionReplicatorTest {
 
   private ActorRef<PartitionReplicator.Command> start(LinkFlowControl flow) {
     var settings =
-        new PartitionReplicator.Settings(
+        new PartitionSettings(
             "l",
             "source",
             TARGET_CLUSTER,
@@ -108,7 +108,7 @@ class PartitionReplicatorTest {
             false,
             false);
     var resources =
-        new PartitionReplicator.Resources(
+        new PartitionResources(
             null, // the clients are reached through the fake connector only
             null,
             null,

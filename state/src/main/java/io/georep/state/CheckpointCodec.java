@@ -3,6 +3,7 @@ package io.georep.state;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * Bytes of checkpoint keys and values.
@@ -12,9 +13,10 @@ import java.nio.ByteBuffer;
  * SourcePartition}).
  *
  * <p>Value, format version 1 (73 bytes, big-endian): {@code byte version = 1}, source position
- * ({@code long ledgerId, long entryId, int batchIndex}), {@code long sequenceId}, target position,
- * {@code long sourcePublishTime, long forwardedCount, long updatedAtMillis}. A later format gets a
- * new version byte; a value whose version is unknown is rejected, never guessed at.
+ * ({@code long ledgerId, long entryId, int batchIndex}), {@code long sequenceId}, target position
+ * (-1, -1, -1 when there is none), {@code long sourcePublishTime, long forwardedCount, long
+ * updatedAtMillis}. A later format gets a new version byte; a value whose version is unknown is
+ * rejected, never guessed at.
  */
 final class CheckpointCodec {
 
@@ -25,6 +27,9 @@ final class CheckpointCodec {
       1 + POSITION_BYTES + Long.BYTES + POSITION_BYTES + 3 * Long.BYTES;
 
   private static final byte SEPARATOR = 0;
+
+  // How a checkpoint without a target position is stored; no broker gives this position.
+  private static final Position NO_TARGET = new Position(-1, -1, -1);
 
   private CheckpointCodec() {}
 
@@ -53,7 +58,7 @@ final class CheckpointCodec {
     buffer.put((byte) VERSION_1);
     putPosition(buffer, checkpoint.source());
     buffer.putLong(checkpoint.sequenceId());
-    putPosition(buffer, checkpoint.target());
+    putPosition(buffer, checkpoint.target().orElse(NO_TARGET));
     buffer.putLong(checkpoint.sourcePublishTime());
     buffer.putLong(checkpoint.forwardedCount());
     buffer.putLong(checkpoint.updatedAtMillis());
@@ -89,10 +94,13 @@ final class CheckpointCodec {
     }
     ByteBuffer buffer = ByteBuffer.wrap(value, 1, value.length - 1);
     try {
+      Position source = getPosition(buffer);
+      long sequenceId = buffer.getLong();
+      Position target = getPosition(buffer);
       return new Checkpoint(
-          getPosition(buffer),
-          buffer.getLong(),
-          getPosition(buffer),
+          source,
+          sequenceId,
+          target.equals(NO_TARGET) ? Optional.empty() : Optional.of(target),
           buffer.getLong(),
           buffer.getLong(),
           buffer.getLong());

@@ -29,13 +29,25 @@ class CheckpointCodecTest {
         new Checkpoint(
             new Position(Long.MAX_VALUE, Long.MIN_VALUE, Integer.MAX_VALUE),
             Long.MIN_VALUE,
-            new Position(-1, -1, -1),
+            new Position(0, 0, -1),
             Long.MAX_VALUE,
             0,
             Long.MIN_VALUE);
 
     assertThat(CheckpointCodec.decodeValue(CheckpointCodec.encodeValue(extreme)))
         .isEqualTo(extreme);
+  }
+
+  @Test
+  void aCheckpointWithoutTargetPositionRoundTripsAsEmpty() {
+    // Only filtered messages were taken: nothing of the partition is on the target yet.
+    Checkpoint filteredOnly =
+        new Checkpoint(new Position(3, 4, -1), -1, java.util.Optional.empty(), 5, 0, 6);
+
+    Checkpoint decoded = CheckpointCodec.decodeValue(CheckpointCodec.encodeValue(filteredOnly));
+
+    assertThat(decoded).isEqualTo(filteredOnly);
+    assertThat(decoded.target()).isEmpty();
   }
 
   @Test
