@@ -101,11 +101,12 @@ public record DaemonStatus(Instant startedAt, boolean ready, List<LinkStatus> li
 
   /**
    * One source partition. {@code backlogMessages} is georep's cursor backlog on the source as last
-   * read from the admin API (-1 before the first read); {@code lagMillis} is now minus the source
-   * publish time of the last message the target acknowledged, 0 when nothing is waiting; {@code
-   * duplicatesDropped} counts sends the target's deduplication discarded as already persisted;
-   * {@code lastEvent} is the latest noteworthy event that is not an error (a gap in the source, a
-   * target whose deduplication state is behind georep's checkpoint), null if none.
+   * read from the admin API (-1 before the first read and while its stats cannot be read); {@code
+   * lagMillis} is now minus the source publish time of the last message the target acknowledged, 0
+   * when nothing is waiting; {@code duplicatesDropped} counts sends the target's deduplication
+   * discarded as already persisted; {@code lastEvent} is the latest noteworthy event that is not an
+   * error (a gap in the source, a target whose deduplication state is behind georep's checkpoint),
+   * null if none.
    */
   public record TopicStatus(
       String sourceTopic,
