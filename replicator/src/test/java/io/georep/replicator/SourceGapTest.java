@@ -3,29 +3,13 @@ package io.georep.replicator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.georep.state.Position;
-import java.util.ArrayList;
-import java.util.HashMap;
-import org.apache.pulsar.common.policies.data.ManagedLedgerInternalStats;
 import org.apache.pulsar.common.policies.data.PersistentTopicInternalStats;
 import org.junit.jupiter.api.Test;
 
 class SourceGapTest {
 
-  private static PersistentTopicInternalStats stats(String markDelete, long[][] ledgers) {
-    PersistentTopicInternalStats stats = new PersistentTopicInternalStats();
-    stats.ledgers = new ArrayList<>();
-    for (long[] l : ledgers) {
-      var info = new ManagedLedgerInternalStats.LedgerInfo();
-      info.ledgerId = l[0];
-      info.entries = l[1];
-      stats.ledgers.add(info);
-    }
-    stats.currentLedgerEntries = ledgers[ledgers.length - 1][1];
-    stats.cursors = new HashMap<>();
-    var cursor = new ManagedLedgerInternalStats.CursorStats();
-    cursor.markDeletePosition = markDelete;
-    stats.cursors.put("georep-x", cursor);
-    return stats;
+  private static PersistentTopicInternalStats stats(String markDelete, long[]... ledgers) {
+    return SourceStats.of("georep-x", markDelete, ledgers);
   }
 
   @Test

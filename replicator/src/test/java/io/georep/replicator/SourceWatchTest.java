@@ -12,8 +12,6 @@ import io.georep.state.StateStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pulsar.common.policies.data.ManagedLedgerInternalStats;
 import org.apache.pulsar.common.policies.data.PersistentTopicInternalStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -92,20 +89,7 @@ class SourceWatchTest {
   }
 
   private static PersistentTopicInternalStats stats(String markDelete, long[]... ledgers) {
-    PersistentTopicInternalStats stats = new PersistentTopicInternalStats();
-    stats.ledgers = new ArrayList<>();
-    for (long[] l : ledgers) {
-      var info = new ManagedLedgerInternalStats.LedgerInfo();
-      info.ledgerId = l[0];
-      info.entries = l[1];
-      stats.ledgers.add(info);
-    }
-    stats.currentLedgerEntries = ledgers[ledgers.length - 1][1];
-    stats.cursors = new HashMap<>();
-    var cursor = new ManagedLedgerInternalStats.CursorStats();
-    cursor.markDeletePosition = markDelete;
-    stats.cursors.put("georep-l", cursor);
-    return stats;
+    return SourceStats.of("georep-l", markDelete, ledgers);
   }
 
   private static PositionRun run(Position source, Position target, int length) {
