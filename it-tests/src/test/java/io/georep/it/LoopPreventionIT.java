@@ -143,10 +143,14 @@ class LoopPreventionIT {
       }
       int expected = PER_CLUSTER * names.size();
       for (Map.Entry<String, PulsarClient> side : clients.entrySet()) {
-        await("every message once on " + side.getKey())
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(500))
-            .until(() -> Topics.readAll(side.getValue(), topic).size() >= expected);
+        try {
+          await("every message once on " + side.getKey())
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(500))
+              .until(() -> Topics.readAll(side.getValue(), topic).size() >= expected);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(shortOf(side.getKey(), side.getValue(), topic, expected), e);
+        }
       }
       for (Map.Entry<String, PulsarClient> side : clients.entrySet()) {
         await("nothing more arrives on " + side.getKey())
@@ -210,6 +214,33 @@ class LoopPreventionIT {
                                   .as("event of %s on link %s", t.sourceTopic(), l.name())
                                   .isNull()));
     }
+  }
+
+  /** What a cluster holds when it holds too few: by origin and by partition, for the failure. */
+  private static String shortOf(String cluster, PulsarClient client, String topic, int expected)
+      throws Exception {
+    List<Message<byte[]>> held = Topics.readAll(client, topic);
+    Map<String, Long> byOrigin =
+        held.stream()
+            .collect(
+                Collectors.groupingBy(
+                    m -> Objects.requireNonNullElse(Provenance.originOf(m), cluster),
+                    java.util.TreeMap::new,
+                    Collectors.counting()));
+    Map<String, Long> byPartition =
+        held.stream()
+            .collect(
+                Collectors.groupingBy(
+                    Message::getTopicName, java.util.TreeMap::new, Collectors.counting()));
+    return cluster
+        + " holds "
+        + held.size()
+        + " of "
+        + expected
+        + " messages; by origin "
+        + byOrigin
+        + "; by partition "
+        + byPartition;
   }
 
   /** Batches of 50 (one entry each per partition), keyed by cluster and number. */
