@@ -460,16 +460,21 @@ class SubscriptionTranslationIT {
   }
 
   private static void awaitForwarded(DaemonRunner runner, long atLeast) {
-    await("forwarded " + atLeast)
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                runner.status().links().stream().mapToLong(l -> l.messagesForwarded()).sum()
-                        >= atLeast
-                    && runner.status().links().stream()
-                        .flatMap(l -> l.topics().stream())
-                        .allMatch(t -> t.inFlight() == 0 && t.backlogMessages() == 0));
+    try {
+      await("forwarded " + atLeast)
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  runner.status().links().stream().mapToLong(l -> l.messagesForwarded()).sum()
+                          >= atLeast
+                      && runner.status().links().stream()
+                          .flatMap(l -> l.topics().stream())
+                          .allMatch(t -> t.inFlight() == 0 && t.backlogMessages() == 0));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Which link or partition stopped short, and why, is in the status.
+      throw new AssertionError("not forwarded " + atLeast + "; status: " + runner.status(), e);
+    }
   }
 
   private static JsonNode syncSubscriptions(Path configFile, String link, String... more)
